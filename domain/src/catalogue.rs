@@ -1,0 +1,187 @@
+//! The data catalogue: for every category of personal data, why it is held, on what legal
+//! ground, for how long, where it came from and who receives it. It is the company's to edit;
+//! Custodia ships a default so a new install is complete from the first start.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::store::Tx;
+use crate::{Lang, Portal, Result};
+
+const DEFAULT: &str = include_str!("../catalogue/default.json");
+
+/// Categories in the order "My data" shows them; the keys the profile read model fills.
+pub const CATEGORY_KEYS: [&str; 8] =
+    ["profile", "contact", "addresses", "orders", "support", "preferences", "activity", "security"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CatalogueFile {
+    pub categories: Vec<CategorySpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategorySpec {
+    pub key: String,
+    pub retention_days: i64,
+    pub retention_action: String,
+    /// Texts by language code ("en", "es", "it"); English is required.
+    pub texts: BTreeMap<String, CategoryTexts>,
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CategoryTexts {
+    pub title: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub name: String,
+    /// "processor", "controller" or "authority".
+    pub role: String,
+    /// ISO 3166 country code.
+    pub country: String,
+}
+
+/// One category as shown to a customer in one language.
+#[derive(Debug, Clone)]
+pub struct CategoryInfo {
+    pub key: String,
+    pub retention_days: i64,
+    pub texts: CategoryTexts,
+    pub recipients: Vec<Recipient>,
+}
+
+pub fn default_catalogue() -> Result<CatalogueFile> {
+    serde_json::from_str(DEFAULT).map_err(|_| crate::Error::Internal("default catalogue is invalid"))
+}
+
+/// Installs the default catalogue if none is there yet.
+pub async fn ensure_default(portal: &Portal) -> Result<()> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM data_categories")
+        .fetch_one(portal.store.pool())
+        .await?;
+    if n == 0 {
+        let mut tx = portal.store.begin().await?;
+        replace(&mut tx, &default_catalogue()?).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Replaces the whole catalogue inside the caller's transaction.
+pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
+    for table in ["data_recipients", "data_category_texts", "data_categories"] {
+        sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
+    }
+    for (position, c) in file.categories.iter().enumerate() {
+        if !c.texts.contains_key("en") {
+            return Err(crate::Error::invalid("catalogue", crate::error::Problem::Required));
+        }
+        sqlx::query(
+            "INSERT INTO data_categories (key, position, retention_days, retention_action) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&c.key)
+        .bind(position as i64)
+        .bind(c.retention_days)
+        .bind(&c.retention_action)
+        .execute(&mut **tx)
+        .await?;
+        for (lang, t) in &c.texts {
+            sqlx::query(
+                "INSERT INTO data_category_texts \
+                 (category_key, lang, title, purpose, legal_basis, retention, source) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&c.key)
+            .bind(lang)
+            .bind(&t.title)
+            .bind(&t.purpose)
+            .bind(&t.legal_basis)
+            .bind(&t.retention)
+            .bind(&t.source)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (i, r) in c.recipients.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO data_recipients (category_key, name, role, country, position) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&c.key)
+            .bind(&r.name)
+            .bind(&r.role)
+            .bind(&r.country)
+            .bind(i as i64)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Every category in `lang`, falling back to English where a text is missing.
+pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<CategoryInfo>> {
+    let rows: Vec<(String, i64, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT c.key, c.retention_days, t.title, t.purpose, t.legal_basis, t.retention, t.source \
+         FROM data_categories c \
+         JOIN data_category_texts t ON t.category_key = c.key \
+           AND t.lang = CASE WHEN EXISTS (SELECT 1 FROM data_category_texts x \
+                 WHERE x.category_key = c.key AND x.lang = $1) THEN $1 ELSE 'en' END \
+         ORDER BY c.position",
+    )
+    .bind(lang.code())
+    .fetch_all(portal.store.pool())
+    .await?;
+    let recipients: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT category_key, name, role, country FROM data_recipients \
+         ORDER BY category_key, position",
+    )
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, retention_days, title, purpose, legal_basis, retention, source)| {
+            let recipients = recipients
+                .iter()
+                .filter(|(k, ..)| *k == key)
+                .map(|(_, name, role, country)| Recipient {
+                    name: name.clone(),
+                    role: role.clone(),
+                    country: country.clone(),
+                })
+                .collect();
+            CategoryInfo {
+                key,
+                retention_days,
+                texts: CategoryTexts { title, purpose, legal_basis, retention, source },
+                recipients,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_catalogue_covers_every_category_in_every_language() {
+        let file = default_catalogue().unwrap();
+        let keys: Vec<&str> = file.categories.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, CATEGORY_KEYS);
+        for c in &file.categories {
+            for lang in Lang::ALL {
+                let t = c.texts.get(lang.code()).unwrap_or_else(|| panic!("{} {lang:?}", c.key));
+                assert!(!t.purpose.is_empty() && !t.legal_basis.is_empty() && !t.source.is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Server-side sessions. The cookie holds 256 random bits; the database holds only their hash.
+//! A session starts half-way (password accepted, second factor pending) and is replaced by a new
+//! one, with a new id, once the second factor is accepted.
+
+use crate::keys::{random_token, token_hash};
+use crate::store::Tx;
+use crate::{Portal, Result};
+
+use super::RequestMeta;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Password accepted; a TOTP or recovery code is due.
+    NeedsCode,
+    /// Password accepted; no authenticator yet, enrollment is due.
+    NeedsEnrollment,
+    /// Fully signed in.
+    Full,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::NeedsCode => "needs_code",
+            Stage::NeedsEnrollment => "needs_enrollment",
+            Stage::Full => "full",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Stage> {
+        match s {
+            "needs_code" => Some(Stage::NeedsCode),
+            "needs_enrollment" => Some(Stage::NeedsEnrollment),
+            "full" => Some(Stage::Full),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id_hash: String,
+    pub customer_id: i64,
+    pub stage: Stage,
+    pub created_at: i64,
+    pub absolute_expires_at: i64,
+}
+
+/// What the web layer turns into a cookie.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub expires_at: i64,
+}
+
+pub(crate) async fn create(
+    tx: &mut Tx,
+    portal: &Portal,
+    customer_id: i64,
+    stage: Stage,
+    meta: &RequestMeta,
+) -> Result<(NewSession, String)> {
+    let now = portal.now();
+    let lifetime = match stage {
+        Stage::Full => portal.policy.session_absolute_secs,
+        _ => portal.policy.half_session_secs,
+    };
+    let token = random_token();
+    let id_hash = token_hash(&token);
+    let user_agent: String = meta.user_agent.chars().take(200).collect();
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, customer_id, stage, created_at, last_seen_at, \
+         absolute_expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+    )
+    .bind(&id_hash)
+    .bind(customer_id)
+    .bind(stage.as_str())
+    .bind(now)
+    .bind(now + lifetime)
+    .bind(&meta.ip)
+    .bind(user_agent)
+    .execute(&mut **tx)
+    .await?;
+    Ok((NewSession { token, expires_at: now + lifetime }, id_hash))
+}
+
+/// The live session behind a cookie value, or None. Expired sessions are deleted on sight.
+/// Activity is recorded at most once a minute, so reads stay reads under load.
+#[tracing::instrument(name = "session.resolve", skip_all)]
+pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
+    if token.is_empty() || token.len() > 64 {
+        return Ok(None);
+    }
+    let id_hash = token_hash(token);
+    let row: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at \
+         FROM sessions WHERE id_hash = $1",
+    )
+    .bind(&id_hash)
+    .fetch_optional(portal.store.pool())
+    .await?;
+    let Some((customer_id, stage, created_at, last_seen_at, absolute_expires_at)) = row else {
+        return Ok(None);
+    };
+    let now = portal.now();
+    let Some(stage) = Stage::parse(&stage) else {
+        return Ok(None);
+    };
+    let idle_expired = stage == Stage::Full && now - last_seen_at > portal.policy.session_idle_secs;
+    if now >= absolute_expires_at || idle_expired {
+        delete_by_hash(portal, &id_hash).await?;
+        return Ok(None);
+    }
+    if now - last_seen_at >= 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(portal.store.pool())
+            .await?;
+    }
+    Ok(Some(Session { id_hash, customer_id, stage, created_at, absolute_expires_at }))
+}
+
+pub(crate) async fn delete_by_hash(portal: &Portal, id_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(portal.store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Keeps a value to be shown once to this session (recovery codes), sealed to the session.
+pub(crate) async fn put_reveal(tx: &mut Tx, portal: &Portal, id_hash: &str, text: &str) -> Result<()> {
+    let sealed = portal.keys.seal(&format!("reveal:{id_hash}"), text.as_bytes())?;
+    sqlx::query("UPDATE sessions SET reveal_enc = $1 WHERE id_hash = $2")
+        .bind(sealed)
+        .bind(id_hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Returns the value kept for this session and forgets it: it can be read once.
+pub async fn take_reveal(portal: &Portal, session: &Session) -> Result<Option<String>> {
+    let mut tx = portal.store.begin().await?;
+    let sealed: Option<(Option<Vec<u8>>,)> =
+        sqlx::query_as("SELECT reveal_enc FROM sessions WHERE id_hash = $1")
+            .bind(&session.id_hash)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((Some(sealed),)) = sealed else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE sessions SET reveal_enc = NULL WHERE id_hash = $1")
+        .bind(&session.id_hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let plain = portal.keys.open(&format!("reveal:{}", session.id_hash), &sealed)?;
+    String::from_utf8(plain).map(Some).map_err(|_| crate::Error::Crypto("reveal not text"))
+}

@@ -1,0 +1,144 @@
+//! Secrets derived from the one master key the company brings: sealing (AES-256-GCM) for data
+//! at rest such as TOTP seeds, and keyed hashes for values we only ever compare.
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+type HmacSha256 = Hmac<Sha256>;
+
+const NONCE_LEN: usize = 12;
+
+pub struct Keys {
+    seal: Aes256Gcm,
+    lookup: [u8; 32],
+}
+
+impl Keys {
+    /// Builds the key set from 32 bytes of master key material.
+    pub fn from_master(master: &[u8; 32]) -> Self {
+        let seal_key = derive(master, b"custodia/seal/v1");
+        let lookup = derive(master, b"custodia/lookup/v1");
+        Keys { seal: Aes256Gcm::new(&seal_key.into()), lookup }
+    }
+
+    /// Parses a master key given as base64 (44 characters for 32 bytes).
+    pub fn from_base64(text: &str) -> Result<Self> {
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|_| Error::Crypto("master key is not base64"))?;
+        let master: [u8; 32] =
+            bytes.try_into().map_err(|_| Error::Crypto("master key must be 32 bytes"))?;
+        Ok(Self::from_master(&master))
+    }
+
+    /// A fresh random master key in base64, for first-run set-up.
+    pub fn generate_master_base64() -> String {
+        let mut master = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut master);
+        STANDARD.encode(master)
+    }
+
+    /// Encrypts `plain`; `context` (e.g. "totp:42") is authenticated, so a sealed value cannot be
+    /// moved to another row or purpose.
+    pub fn seal(&self, context: &str, plain: &[u8]) -> Result<Vec<u8>> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        let sealed = self
+            .seal
+            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plain, aad: context.as_bytes() })
+            .map_err(|_| Error::Crypto("seal failed"))?;
+        let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&sealed);
+        Ok(out)
+    }
+
+    pub fn open(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>> {
+        if sealed.len() < NONCE_LEN {
+            return Err(Error::Crypto("sealed value too short"));
+        }
+        let (nonce, body) = sealed.split_at(NONCE_LEN);
+        self.seal
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: context.as_bytes() })
+            .map_err(|_| Error::Crypto("open failed"))
+    }
+
+    /// A keyed hash (hex) for values looked up or compared but never read back, such as
+    /// recovery codes and throttle keys: a stolen database alone cannot brute-force them.
+    pub fn lookup_hash(&self, purpose: &str, value: &str) -> String {
+        let mut mac = <HmacSha256 as Mac>::new_from_slice(&self.lookup)
+            .expect("HMAC takes keys of any length"); // ok: cannot fail for HMAC
+        mac.update(purpose.as_bytes());
+        mac.update(&[0]);
+        mac.update(value.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+}
+
+fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac =
+        <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes keys of any length"); // ok
+    mac.update(label);
+    mac.finalize().into_bytes().into()
+}
+
+/// 256 random bits, URL-safe; for session cookies and emailed links.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Plain SHA-256 (hex) of a high-entropy token; enough, since a 256-bit token cannot be guessed.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 0xf) as usize] as char);
+    }
+    s
+}
+
+/// Compares without an early exit, so timing says nothing about how much matched.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_open_only_in_their_context() {
+        let keys = Keys::from_master(&[7; 32]);
+        let sealed = keys.seal("totp:1", b"seed").unwrap();
+        assert_eq!(keys.open("totp:1", &sealed).unwrap(), b"seed");
+        assert!(keys.open("totp:2", &sealed).is_err());
+        let other = Keys::from_master(&[8; 32]);
+        assert!(other.open("totp:1", &sealed).is_err());
+    }
+
+    #[test]
+    fn lookup_hash_depends_on_key_and_purpose() {
+        let a = Keys::from_master(&[1; 32]);
+        let b = Keys::from_master(&[2; 32]);
+        assert_ne!(a.lookup_hash("x", "v"), b.lookup_hash("x", "v"));
+        assert_ne!(a.lookup_hash("x", "v"), a.lookup_hash("y", "v"));
+        assert_eq!(a.lookup_hash("x", "v"), a.lookup_hash("x", "v"));
+    }
+}

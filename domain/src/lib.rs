@@ -1,0 +1,24 @@
+//! Custodia's domain: the rules about personal data and the storage behind them.
+//!
+//! Nothing here knows about HTTP or Leptos. The web layer calls these functions with a customer
+//! taken from its session and maps [`Error`] to messages for people.
+
+pub mod audit;
+pub mod catalogue;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod identity;
+pub mod import;
+pub mod keys;
+pub mod locale;
+pub mod portal;
+pub mod profile;
+pub mod store;
+
+pub use clock::Clock;
+pub use error::{Error, Result};
+pub use keys::Keys;
+pub use locale::Lang;
+pub use portal::{Policy, Portal};
+pub use store::{Backend, Store};

@@ -1,0 +1,165 @@
+//! The languages Custodia speaks, and dates and amounts written the way each language writes them.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+    It,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Es, Lang::It];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::It => "it",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().get(..2)?.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            "it" => Some(Lang::It),
+            _ => None,
+        }
+    }
+
+    /// The best language in an Accept-Language header, by quality, else English.
+    pub fn from_accept_language(header: &str) -> Lang {
+        let mut best: Option<(f32, Lang)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.split(';');
+            let tag = pieces.next().unwrap_or("");
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            if let Some(lang) = Lang::from_code(tag) {
+                if best.is_none_or(|(bq, _)| q > bq) {
+                    best = Some((q, lang));
+                }
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+}
+
+const MONTHS: [[&str; 12]; 3] = [
+    [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ],
+    [
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+        "octubre", "noviembre", "diciembre",
+    ],
+    [
+        "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
+        "settembre", "ottobre", "novembre", "dicembre",
+    ],
+];
+
+fn month_name(lang: Lang, month: time::Month) -> &'static str {
+    let row = match lang {
+        Lang::En => 0,
+        Lang::Es => 1,
+        Lang::It => 2,
+    };
+    MONTHS[row][month as usize - 1]
+}
+
+/// "24 November 2026", "24 de noviembre de 2026", "24 novembre 2026" (UTC).
+pub fn date(lang: Lang, unix: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    let m = month_name(lang, t.month());
+    match lang {
+        Lang::En => format!("{} {} {}", t.day(), m, t.year()),
+        Lang::Es => format!("{} de {} de {}", t.day(), m, t.year()),
+        Lang::It => format!("{} {} {}", t.day(), m, t.year()),
+    }
+}
+
+/// The date plus a 24-hour UTC time: "24 November 2026, 14:05 UTC".
+pub fn date_time(lang: Lang, unix: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(unix) else {
+        return String::new();
+    };
+    format!("{}, {:02}:{:02} UTC", date(lang, unix), t.hour(), t.minute())
+}
+
+/// An ISO date "2001-02-03" written in the language's long form; other text is returned as is.
+pub fn iso_date(lang: Lang, iso: &str) -> String {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(iso, &fmt) {
+        Ok(d) => date(lang, d.midnight().assume_utc().unix_timestamp()),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// Minor units and an ISO currency code: "€49.90" in English, "49,90 €" in Spanish and Italian.
+pub fn money(lang: Lang, cents: i64, currency: &str) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let (units, minor) = (abs / 100, abs % 100);
+    let symbol = match currency {
+        "EUR" => "€",
+        "USD" => "$",
+        "GBP" => "£",
+        other => other,
+    };
+    let grouped = group_thousands(units, if lang == Lang::En { ',' } else { '.' });
+    match lang {
+        Lang::En => format!("{sign}{symbol}{grouped}.{minor:02}"),
+        Lang::Es | Lang::It => format!("{sign}{grouped},{minor:02} {symbol}"),
+    }
+}
+
+fn group_thousands(mut n: u64, sep: char) -> String {
+    let mut groups = Vec::new();
+    loop {
+        groups.push(n % 1000);
+        n /= 1000;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut out = groups.pop().map(|g| g.to_string()).unwrap_or_default();
+    while let Some(g) = groups.pop() {
+        out.push(sep);
+        out.push_str(&format!("{g:03}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_picks_highest_quality_supported() {
+        assert_eq!(Lang::from_accept_language("de-DE,de;q=0.9,it;q=0.8,en;q=0.5"), Lang::It);
+        assert_eq!(Lang::from_accept_language("es-ES"), Lang::Es);
+        assert_eq!(Lang::from_accept_language("fr"), Lang::En);
+        assert_eq!(Lang::from_accept_language(""), Lang::En);
+    }
+
+    #[test]
+    fn dates_and_money_follow_the_language() {
+        let t = 1_795_521_600; // 2026-11-24 12:00 UTC
+        assert_eq!(date(Lang::En, t), "24 November 2026");
+        assert_eq!(date(Lang::Es, t), "24 de noviembre de 2026");
+        assert_eq!(date(Lang::It, t), "24 novembre 2026");
+        assert_eq!(money(Lang::En, 123456, "EUR"), "€1,234.56");
+        assert_eq!(money(Lang::It, 123456, "EUR"), "1.234,56 €");
+        assert_eq!(iso_date(Lang::Es, "1990-03-07"), "7 de marzo de 1990");
+    }
+}

@@ -1,0 +1,59 @@
+//! The handle every domain operation takes: storage, clock, keys and policy.
+
+use std::sync::Arc;
+
+use crate::{Clock, Keys, Store};
+
+/// Timeouts and limits. Defaults follow the product's promises; tests shorten nothing, they move
+/// the clock instead.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// A signed-in session ends after this much inactivity.
+    pub session_idle_secs: i64,
+    /// A signed-in session ends this long after sign-in, active or not.
+    pub session_absolute_secs: i64,
+    /// Between a correct password and the second factor.
+    pub half_session_secs: i64,
+    /// Failures per account before it is locked for a while.
+    pub account_failures_before_lock: i64,
+    /// Failures per network address before it is locked for a while.
+    pub address_failures_before_lock: i64,
+    /// The first lock; each further failure while counting doubles it, up to `lock_max_secs`.
+    pub lock_base_secs: i64,
+    pub lock_max_secs: i64,
+    /// Failures older than this no longer count.
+    pub failure_window_secs: i64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            session_idle_secs: 30 * 60,
+            session_absolute_secs: 12 * 60 * 60,
+            half_session_secs: 10 * 60,
+            account_failures_before_lock: 5,
+            address_failures_before_lock: 20,
+            lock_base_secs: 30,
+            lock_max_secs: 60 * 60,
+            failure_window_secs: 60 * 60,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Portal {
+    pub store: Store,
+    pub clock: Clock,
+    pub keys: Arc<Keys>,
+    pub policy: Arc<Policy>,
+}
+
+impl Portal {
+    pub fn new(store: Store, clock: Clock, keys: Keys, policy: Policy) -> Self {
+        Portal { store, clock, keys: Arc::new(keys), policy: Arc::new(policy) }
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}

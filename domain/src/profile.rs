@@ -1,0 +1,249 @@
+//! "My data": everything held about one customer, grouped by catalogue category, each with its
+//! purpose, legal basis, retention, source and recipients. Values arrive formatted for the
+//! customer's language; words that stand for a fixed set of values (statuses, channels) arrive
+//! as terms for the web layer to translate.
+
+use crate::catalogue::{self, CategoryInfo};
+use crate::identity::recovery;
+use crate::locale::{self, Lang};
+use crate::{Error, Portal, Result};
+
+pub const ACTIVITY_PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Clone)]
+pub struct MyData {
+    pub public_id: String,
+    pub full_name: String,
+    pub categories: Vec<CategoryData>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryData {
+    pub info: CategoryInfo,
+    /// Single values, in order; an empty value means none is held.
+    pub fields: Vec<(&'static str, Cell)>,
+    pub table: Option<Table>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    /// Rows held in all; `rows` may be one page of them.
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Text(String),
+    /// One of a fixed set of words ("delivered", "email"), translated by the web layer.
+    Term(String),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn opt(s: Option<String>) -> Cell {
+    Cell::Text(s.unwrap_or_default())
+}
+
+#[tracing::instrument(name = "profile.my_data", skip_all)]
+pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
+    let pool = portal.store.pool();
+    let c: (String, String, String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>) =
+        sqlx::query_as(
+            "SELECT public_id, email, full_name, phone, date_of_birth, preferred_language, \
+             created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1",
+        )
+        .bind(customer_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (public_id, email, full_name, phone, dob, pref_lang, created_at, verified_at, totp_at) = c;
+
+    let mut categories = Vec::new();
+    for info in catalogue::load(portal, lang).await? {
+        let (fields, table) = match info.key.as_str() {
+            "profile" => (
+                vec![
+                    ("full_name", text(&full_name)),
+                    ("date_of_birth", text(dob.as_deref().map(|d| locale::iso_date(lang, d)).unwrap_or_default())),
+                    ("customer_ref", text(&public_id)),
+                    ("customer_since", text(locale::date(lang, created_at))),
+                ],
+                None,
+            ),
+            "contact" => (
+                vec![
+                    ("email", text(&email)),
+                    ("email_verified", text(verified_at.map(|t| locale::date(lang, t)).unwrap_or_default())),
+                    ("phone", opt(phone.clone())),
+                    ("preferred_language", Cell::Term(format!("lang_{pref_lang}"))),
+                ],
+                None,
+            ),
+            "addresses" => (Vec::new(), Some(addresses(portal, customer_id).await?)),
+            "orders" => (Vec::new(), Some(orders(portal, customer_id, lang).await?)),
+            "support" => (Vec::new(), Some(tickets(portal, customer_id, lang).await?)),
+            "preferences" => (Vec::new(), Some(preferences(portal, customer_id, lang).await?)),
+            "activity" => (Vec::new(), Some(activity(portal, customer_id, lang, activity_page).await?)),
+            "security" => {
+                let left = recovery::remaining(portal, customer_id).await?;
+                (
+                    vec![
+                        ("password", Cell::Term("password_stored_hashed".into())),
+                        (
+                            "two_step",
+                            text(totp_at.map(|t| locale::date(lang, t)).unwrap_or_default()),
+                        ),
+                        ("recovery_codes_left", text(left.to_string())),
+                    ],
+                    None,
+                )
+            }
+            // A category the company added to its catalogue that Custodia holds no data for.
+            _ => (Vec::new(), None),
+        };
+        categories.push(CategoryData { info, fields, table });
+    }
+    Ok(MyData { public_id, full_name, categories })
+}
+
+fn whole(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table {
+    let total = rows.len() as i64;
+    Table { columns, rows, total, page: 0, page_size: total.max(1) }
+}
+
+async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
+    let rows: Vec<(String, String, Option<String>, String, String, Option<String>, String)> =
+        sqlx::query_as(
+            "SELECT label, line1, line2, city, postal_code, region, country FROM addresses \
+             WHERE customer_id = $1 ORDER BY id",
+        )
+        .bind(customer_id)
+        .fetch_all(portal.store.pool())
+        .await?;
+    Ok(whole(
+        vec!["label", "address", "city", "postal_code", "region", "country"],
+        rows.into_iter()
+            .map(|(label, l1, l2, city, pc, region, country)| {
+                let line = match l2 {
+                    Some(l2) if !l2.is_empty() => format!("{l1}, {l2}"),
+                    _ => l1,
+                };
+                vec![text(label), text(line), text(city), text(pc), opt(region), text(country)]
+            })
+            .collect(),
+    ))
+}
+
+async fn orders(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+    let rows: Vec<(String, i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT order_number, placed_at, status, total_cents, currency, items_summary FROM orders \
+         WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC",
+    )
+    .bind(customer_id)
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(whole(
+        vec!["order_number", "placed", "items", "total", "status"],
+        rows.into_iter()
+            .map(|(n, at, status, cents, cur, items)| {
+                vec![
+                    text(n),
+                    text(locale::date(lang, at)),
+                    text(items),
+                    text(locale::money(lang, cents, &cur)),
+                    Cell::Term(format!("status_{status}")),
+                ]
+            })
+            .collect(),
+    ))
+}
+
+async fn tickets(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT reference, opened_at, channel, subject, status FROM support_tickets \
+         WHERE customer_id = $1 ORDER BY opened_at DESC, id DESC",
+    )
+    .bind(customer_id)
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(whole(
+        vec!["reference", "opened", "channel", "subject", "status"],
+        rows.into_iter()
+            .map(|(r, at, ch, subj, st)| {
+                vec![
+                    text(r),
+                    text(locale::date(lang, at)),
+                    Cell::Term(format!("channel_{ch}")),
+                    text(subj),
+                    Cell::Term(format!("status_{st}")),
+                ]
+            })
+            .collect(),
+    ))
+}
+
+async fn preferences(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT topic, channel, enabled, updated_at FROM communication_preferences \
+         WHERE customer_id = $1 ORDER BY topic, channel",
+    )
+    .bind(customer_id)
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(whole(
+        vec!["topic", "channel", "setting", "changed"],
+        rows.into_iter()
+            .map(|(topic, ch, on, at)| {
+                vec![
+                    Cell::Term(format!("topic_{topic}")),
+                    Cell::Term(format!("channel_{ch}")),
+                    Cell::Term(if on != 0 { "on".into() } else { "off".into() }),
+                    text(locale::date(lang, at)),
+                ]
+            })
+            .collect(),
+    ))
+}
+
+async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> Result<Table> {
+    let (total,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
+            .bind(customer_id)
+            .fetch_one(portal.store.pool())
+            .await?;
+    let last_page = ((total - 1).max(0)) / ACTIVITY_PAGE_SIZE;
+    let page = page.clamp(0, last_page);
+    let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT occurred_at, kind, detail, ip, user_agent FROM activity_events \
+         WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3",
+    )
+    .bind(customer_id)
+    .bind(ACTIVITY_PAGE_SIZE)
+    .bind(page * ACTIVITY_PAGE_SIZE)
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(Table {
+        columns: vec!["when", "what", "detail", "address", "device"],
+        rows: rows
+            .into_iter()
+            .map(|(at, kind, detail, ip, ua)| {
+                vec![
+                    text(locale::date_time(lang, at)),
+                    Cell::Term(format!("activity_{kind}")),
+                    text(detail),
+                    opt(ip),
+                    opt(ua),
+                ]
+            })
+            .collect(),
+        total,
+        page,
+        page_size: ACTIVITY_PAGE_SIZE,
+    })
+}

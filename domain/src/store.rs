@@ -1,0 +1,126 @@
+//! The database: one sqlx `Any` pool over SQLite or PostgreSQL, chosen by URL at run time.
+//! Every query is written once in portable SQL with `$n` placeholders; the few statements that
+//! must differ ask [`Store::backend`].
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::Result;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let store = Self::connect_without_migrating(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn connect_without_migrating(url: &str) -> Result<Self> {
+        install_default_drivers();
+        let backend = Backend::from_url(url)
+            .ok_or(crate::Error::Internal("DATABASE_URL must start with sqlite: or postgres:"))?;
+        let url = match backend {
+            // Create the file on first start.
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                options
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers run beside the writer; busy_timeout makes a second
+                            // writer wait instead of failing; foreign keys are off by default.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Backend::Postgres => options.connect(&url).await?,
+        };
+        Ok(Store { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Begins a write transaction. On SQLite it takes the write lock up front (`IMMEDIATE`), so
+    /// two writers queue on busy_timeout instead of one failing when it upgrades from reading.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+impl FromStr for Backend {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Backend::from_url(s).ok_or(())
+    }
+}
