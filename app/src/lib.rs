@@ -1,0 +1,71 @@
+//! Custodia's web application: pages, components and server functions, rendered on the server
+//! and hydrated in the browser. Every page works without JavaScript.
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::header::SiteHeader;
+use crate::pages::{
+    enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
+    recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
+};
+
+/// The HTML document around the app; rendered only on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = i18n::request_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(i18n::request_lang());
+    // Lets tests (and curious people) tell a hydrated page from server-rendered HTML.
+    Effect::new(|| mark_hydrated());
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/custodia.css"/>
+        <Router>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/my-data"/> }/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/sign-in/code") view=SignInCodePage/>
+                    <Route path=path!("/enroll") view=EnrollPage ssr=SsrMode::Async/>
+                    <Route path=path!("/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my-data") view=MyDataPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

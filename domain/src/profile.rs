@@ -229,7 +229,7 @@ async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> R
     .fetch_all(portal.store.pool())
     .await?;
     Ok(Table {
-        columns: vec!["when", "what", "detail", "address", "device"],
+        columns: vec!["when", "what", "detail", "ip", "device"],
         rows: rows
             .into_iter()
             .map(|(at, kind, detail, ip, ua)| {

@@ -1,0 +1,107 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDataView {
+    pub public_id: String,
+    pub full_name: String,
+    pub categories: Vec<CategoryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryView {
+    pub key: String,
+    pub title: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub source: String,
+    pub recipients: Vec<RecipientView>,
+    pub fields: Vec<(String, CellView)>,
+    pub table: Option<TableView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientView {
+    pub name: String,
+    pub role: String,
+    pub country: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableView {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<CellView>>,
+    pub total: i64,
+    pub page: i64,
+    pub page_size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CellView {
+    Text(String),
+    /// A word from a fixed set, translated in the page.
+    Term(String),
+}
+
+/// Everything held about the signed-in customer; `activity_page` pages the activity history.
+#[server(endpoint = "my_data")]
+pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
+    use super::ssr::*;
+    use domain::identity::Stage;
+
+    let portal = portal()?;
+    let session = require_session(&portal, Stage::Full).await?;
+    let data = domain::profile::my_data(&portal, session.customer_id, lang(), activity_page)
+        .await
+        .map_err(internal)?;
+    Ok(convert::my_data(data))
+}
+
+#[cfg(feature = "ssr")]
+mod convert {
+    use super::*;
+    use domain::profile::{Cell, MyData};
+
+    fn cell(c: Cell) -> CellView {
+        match c {
+            Cell::Text(s) => CellView::Text(s),
+            Cell::Term(s) => CellView::Term(s),
+        }
+    }
+
+    pub fn my_data(d: MyData) -> MyDataView {
+        MyDataView {
+            public_id: d.public_id,
+            full_name: d.full_name,
+            categories: d
+                .categories
+                .into_iter()
+                .map(|c| CategoryView {
+                    key: c.info.key,
+                    title: c.info.texts.title,
+                    purpose: c.info.texts.purpose,
+                    legal_basis: c.info.texts.legal_basis,
+                    retention: c.info.texts.retention,
+                    source: c.info.texts.source,
+                    recipients: c
+                        .info
+                        .recipients
+                        .into_iter()
+                        .map(|r| RecipientView { name: r.name, role: r.role, country: r.country })
+                        .collect(),
+                    fields: c.fields.into_iter().map(|(k, v)| (k.to_string(), cell(v))).collect(),
+                    table: c.table.map(|t| TableView {
+                        columns: t.columns.into_iter().map(str::to_string).collect(),
+                        rows: t.rows.into_iter().map(|r| r.into_iter().map(cell).collect()).collect(),
+                        total: t.total,
+                        page: t.page,
+                        page_size: t.page_size,
+                    }),
+                })
+                .collect(),
+        }
+    }
+}

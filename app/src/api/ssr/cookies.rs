@@ -1,0 +1,59 @@
+//! The session cookie: HttpOnly, SameSite=Strict, and Secure with the `__Host-` prefix whenever
+//! the portal is served over TLS.
+
+use http::header::{COOKIE, SET_COOKIE};
+use http::HeaderValue;
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use super::WebSettings;
+
+const SECURE_NAME: &str = "__Host-custodia_session";
+const LOCAL_NAME: &str = "custodia_session";
+
+fn secure() -> bool {
+    use_context::<WebSettings>().is_none_or(|s| s.secure_cookies)
+}
+
+fn name() -> &'static str {
+    if secure() { SECURE_NAME } else { LOCAL_NAME }
+}
+
+/// The session token from the request's cookies, if any.
+pub fn session_token() -> Option<String> {
+    let parts = use_context::<http::request::Parts>()?;
+    let name = name();
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_session_cookie(session: &domain::identity::NewSession, now: i64) {
+    let max_age = (session.expires_at - now).max(0);
+    set(format!(
+        "{}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{}",
+        name(),
+        session.token,
+        if secure() { "; Secure" } else { "" }
+    ));
+}
+
+pub fn clear_session_cookie() {
+    set(format!(
+        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        name(),
+        if secure() { "; Secure" } else { "" }
+    ));
+}
+
+fn set(cookie: String) {
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(SET_COOKIE, value);
+    }
+}

@@ -1,0 +1,16 @@
+//! Server-side plumbing for server functions: the domain handle, the request, the session cookie.
+
+pub mod cookies;
+pub mod outcome;
+pub mod request;
+
+pub use cookies::{clear_session_cookie, session_token, set_session_cookie};
+pub use outcome::{go, internal, outcome_code};
+pub use request::{lang, meta, portal, require_session};
+
+/// Web settings the server provides as context beside the domain handle.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// Cookies get `Secure` and the `__Host-` prefix; off only for plain-http local development.
+    pub secure_cookies: bool,
+}

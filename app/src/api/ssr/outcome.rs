@@ -1,0 +1,55 @@
+//! How domain outcomes reach people: form posts always end in a redirect (post-redirect-get), so
+//! with or without JavaScript the next page renders the result from a short code in its URL.
+
+use domain::Error;
+use domain::error::Problem;
+
+use crate::api::AppError;
+
+/// Redirects the browser (302 for plain form posts; a client-side navigation otherwise).
+pub fn go(path: &str) {
+    leptos_axum::redirect(path);
+}
+
+/// The message code a form shows for a failed step. Codes name a field when the problem is one
+/// field's ("email_required"), so the page can put the message beside it.
+pub fn outcome_code(e: &Error) -> &'static str {
+    match e {
+        Error::Invalid { field, problem } => match (*field, problem) {
+            ("email", Problem::Required) => "email_required",
+            ("email", Problem::TooLong) => "email_too_long",
+            ("email", _) => "email_malformed",
+            ("password", Problem::Required) => "password_required",
+            ("password", _) => "password_too_long",
+            ("code", Problem::Required) => "code_required",
+            ("code", _) => "code_malformed",
+            _ => "invalid",
+        },
+        Error::BadCredentials => "credentials",
+        Error::Throttled { .. } => "locked",
+        Error::Unauthenticated => "expired",
+        Error::NotFound => "expired",
+        other => {
+            log_internal(other);
+            "unavailable"
+        }
+    }
+}
+
+/// For errors that end a read: internal failures are logged (safely) and hidden.
+pub fn internal(e: Error) -> AppError {
+    match e {
+        Error::Unauthenticated => AppError::Unauthenticated,
+        Error::NotFound => AppError::NotFound,
+        Error::Invalid { .. } => AppError::BadRequest,
+        other => {
+            log_internal(&other);
+            AppError::Unavailable
+        }
+    }
+}
+
+fn log_internal(e: &Error) {
+    // Error's Display carries no database text or personal data (see domain::error).
+    tracing::error!(error = %e, "request failed");
+}

@@ -1,0 +1,60 @@
+//! What a server function knows about its request: the domain handle, who is asking, in which
+//! language, from where.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use domain::Portal;
+use domain::identity::{RequestMeta, Session, Stage};
+use leptos::prelude::*;
+
+use super::session_token;
+use crate::api::AppError;
+
+pub fn portal() -> Result<Portal, AppError> {
+    use_context::<Portal>().ok_or_else(|| {
+        tracing::error!("domain handle missing from context");
+        AppError::Unavailable
+    })
+}
+
+pub fn meta() -> RequestMeta {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return RequestMeta::default();
+    };
+    let ip = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let user_agent = parts
+        .headers
+        .get(http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    RequestMeta { ip, user_agent }
+}
+
+pub fn lang() -> domain::Lang {
+    domain::Lang::from_code(crate::i18n::request_lang().code()).unwrap_or_default()
+}
+
+/// The session at exactly `stage`, or Unauthenticated (with a 401 for script callers).
+pub async fn require_session(portal: &Portal, stage: Stage) -> Result<Session, AppError> {
+    let session = match session_token() {
+        Some(token) => domain::identity::session::resolve(portal, &token)
+            .await
+            .map_err(super::internal)?,
+        None => None,
+    };
+    match session {
+        Some(s) if s.stage == stage => Ok(s),
+        _ => {
+            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(http::StatusCode::UNAUTHORIZED);
+            }
+            Err(AppError::Unauthenticated)
+        }
+    }
+}

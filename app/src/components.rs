@@ -1,0 +1,7 @@
+//! View pieces shared by pages.
+
+pub mod category;
+pub mod field;
+pub mod header;
+pub mod notice;
+pub mod sign_out;

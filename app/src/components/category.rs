@@ -1,0 +1,122 @@
+use leptos::prelude::*;
+
+use crate::api::my_data::{CategoryView, CellView, TableView};
+use crate::i18n::{Lang, t, term, use_lang};
+
+/// One category of "My data": what we hold, then why, how long, from where and for whom.
+#[component]
+pub fn CategorySection(category: CategoryView) -> impl IntoView {
+    let lang = use_lang();
+    let key = category.key.clone();
+    let heading_id = format!("cat-{key}-title");
+    let labelled_by = heading_id.clone();
+    let none = t(lang, "value.none");
+    view! {
+        <section class="category" id=format!("cat-{key}") data-category=key.clone() aria-labelledby=labelled_by>
+            <h2 id=heading_id>{category.title.clone()}</h2>
+            {(!category.fields.is_empty()).then(|| view! {
+                <dl class="fields">
+                    {category.fields.iter().map(|(k, v)| view! {
+                        <div class="field-row" data-field=k.clone()>
+                            <dt>{t(lang, &format!("field.{k}"))}</dt>
+                            <dd>{cell_text(lang, v, none)}</dd>
+                        </div>
+                    }).collect_view()}
+                </dl>
+            })}
+            {category.table.clone().map(|table| view! { <DataTable table=table title=category.title.clone() category=key.clone()/> })}
+            <details class="about" open>
+                <summary>{t(lang, "about.summary")}</summary>
+                <dl>
+                    <dt>{t(lang, "about.purpose")}</dt>
+                    <dd>{category.purpose.clone()}</dd>
+                    <dt>{t(lang, "about.legal_basis")}</dt>
+                    <dd>{category.legal_basis.clone()}</dd>
+                    <dt>{t(lang, "about.retention")}</dt>
+                    <dd>{category.retention.clone()}</dd>
+                    <dt>{t(lang, "about.source")}</dt>
+                    <dd>{category.source.clone()}</dd>
+                    <dt>{t(lang, "about.recipients")}</dt>
+                    <dd>
+                        {if category.recipients.is_empty() {
+                            t(lang, "about.no_recipients").into_any()
+                        } else {
+                            view! {
+                                <ul class="recipients">
+                                    {category.recipients.iter().map(|r| view! {
+                                        <li>
+                                            {r.name.clone()}
+                                            " ("
+                                            {term(lang, &format!("role_{}", r.role))}
+                                            ", "
+                                            {r.country.clone()}
+                                            ")"
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </dd>
+                </dl>
+            </details>
+        </section>
+    }
+}
+
+fn cell_text(lang: Lang, cell: &CellView, none: &'static str) -> String {
+    match cell {
+        CellView::Text(s) if s.is_empty() => none.to_string(),
+        CellView::Text(s) => s.clone(),
+        CellView::Term(s) => term(lang, s),
+    }
+}
+
+#[component]
+fn DataTable(table: TableView, title: String, category: String) -> impl IntoView {
+    let lang = use_lang();
+    let none = t(lang, "value.none");
+    if table.total == 0 {
+        return view! { <p class="empty">{t(lang, "value.no_records")}</p> }.into_any();
+    }
+    let paged = table.total > table.page_size;
+    let from = table.page * table.page_size + 1;
+    let to = (from + table.rows.len() as i64 - 1).max(from);
+    let last_page = (table.total - 1) / table.page_size;
+    let counter = t(lang, "table.showing")
+        .replace("{from}", &from.to_string())
+        .replace("{to}", &to.to_string())
+        .replace("{total}", &table.total.to_string());
+    let page_link = {
+        let category = category.clone();
+        move |page: i64| format!("/my-data?{category}_page={page}#cat-{category}")
+    };
+    view! {
+        <div class="table-wrap" role="region" aria-label=title.clone() tabindex="0">
+            <table>
+                <caption class="visually-hidden">{title.clone()}</caption>
+                <thead>
+                    <tr>
+                        {table.columns.iter().map(|c| view! { <th scope="col">{t(lang, &format!("col.{c}"))}</th> }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {table.rows.iter().map(|row| view! {
+                        <tr>{row.iter().map(|c| view! { <td>{cell_text(lang, c, none)}</td> }).collect_view()}</tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+        {paged.then(|| view! {
+            <nav class="pager" aria-label=t(lang, "table.pages")>
+                <span class="pager-count">{counter.clone()}</span>
+                {(table.page > 0).then(|| view! {
+                    <a href=page_link(table.page - 1) rel="prev">{t(lang, "table.newer")}</a>
+                })}
+                {(table.page < last_page).then(|| view! {
+                    <a href=page_link(table.page + 1) rel="next">{t(lang, "table.older")}</a>
+                })}
+            </nav>
+        })}
+    }
+    .into_any()
+}

@@ -1,0 +1,203 @@
+//! English, Spanish and Italian. Each language is one table of key -> text; a test fails when
+//! any language lacks a key another has, or when the code uses a key no table has.
+
+mod en;
+mod es;
+mod it;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Es,
+    It,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Es, Lang::It];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+            Lang::It => "it",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().get(..2)?.to_ascii_lowercase().as_str() {
+            "en" => Some(Lang::En),
+            "es" => Some(Lang::Es),
+            "it" => Some(Lang::It),
+            _ => None,
+        }
+    }
+
+    /// The language's name in itself, for the switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+            Lang::It => "Italiano",
+        }
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::En => en::TEXTS,
+            Lang::Es => es::TEXTS,
+            Lang::It => it::TEXTS,
+        }
+    }
+}
+
+fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    lang.table().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// The text for `key`; English when the language lacks it (a test keeps that from happening).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or("…")
+}
+
+/// The message for an outcome code from a URL. Unknown codes get a generic text: nothing from
+/// the URL is ever shown.
+pub fn message(lang: Lang, code: &str) -> &'static str {
+    lookup(lang, &format!("msg.{code}")).unwrap_or_else(|| t(lang, "msg.invalid"))
+}
+
+/// A word from a fixed set ("status_delivered"); unknown words (a company's own statuses) are
+/// shown as they are, without their prefix.
+pub fn term(lang: Lang, term: &str) -> String {
+    match lookup(lang, &format!("term.{term}")) {
+        Some(text) => text.to_string(),
+        None => term.split_once('_').map(|(_, rest)| rest).unwrap_or(term).replace('_', " "),
+    }
+}
+
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The request's language: the `lang` cookie, else Accept-Language, else English. In the browser
+/// it is read back from `<html lang>`, which the server wrote, so hydration always agrees.
+pub fn request_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().map(|p| from_headers(&p.headers)).unwrap_or_default()
+    }
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .and_then(|e| e.get_attribute("lang"))
+            .and_then(|l| Lang::from_code(&l))
+            .unwrap_or_default()
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        Lang::default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub fn from_headers(headers: &http::HeaderMap) -> Lang {
+    let from_cookie = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == "lang")
+        .and_then(|(_, v)| Lang::from_code(v));
+    from_cookie.unwrap_or_else(|| {
+        let header = headers
+            .get(http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        from_accept_language(header)
+    })
+}
+
+pub fn from_accept_language(header: &str) -> Lang {
+    let mut best: Option<(f32, Lang)> = None;
+    for part in header.split(',') {
+        let mut pieces = part.split(';');
+        let tag = pieces.next().unwrap_or("");
+        let q = pieces
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        if let Some(lang) = Lang::from_code(tag) {
+            if best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, lang));
+            }
+        }
+    }
+    best.map(|(_, l)| l).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> BTreeSet<&'static str> {
+        lang.table().iter().map(|(k, _)| *k).collect()
+    }
+
+    #[test]
+    fn every_language_has_every_key_once() {
+        let en = keys(Lang::En);
+        for lang in Lang::ALL {
+            assert_eq!(keys(lang).len(), lang.table().len(), "{lang:?} repeats a key");
+            let missing: Vec<_> = en.difference(&keys(lang)).collect();
+            let extra: Vec<_> = keys(lang).difference(&en).copied().collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+            assert!(extra.is_empty(), "{lang:?} has keys English lacks: {extra:?}");
+            assert!(lang.table().iter().all(|(_, v)| !v.trim().is_empty()), "{lang:?} has an empty text");
+        }
+    }
+
+    /// Every literal key passed to `t(…, "…")` in the app's source exists.
+    #[test]
+    fn every_key_the_code_uses_exists() {
+        let en = keys(Lang::En);
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut files = vec![std::path::PathBuf::from(src)];
+        let mut missing = Vec::new();
+        while let Some(p) = files.pop() {
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).unwrap();
+            for (i, _) in text.match_indices("t(lang, \"") {
+                let rest = &text[i + 9..];
+                let key = &rest[..rest.find('"').unwrap()];
+                if !en.contains(key) {
+                    missing.push(format!("{}: {key}", p.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys used but not defined: {missing:?}");
+    }
+
+    #[test]
+    fn unknown_codes_never_echo_the_url() {
+        assert_eq!(message(Lang::En, "<script>"), t(Lang::En, "msg.invalid"));
+        assert_eq!(term(Lang::Es, "status_delivered"), "Entregado");
+        assert_eq!(term(Lang::En, "status_refund_pending"), "refund pending");
+    }
+
+    #[test]
+    fn accept_language_is_honoured() {
+        assert_eq!(from_accept_language("it-IT,it;q=0.9,en;q=0.8"), Lang::It);
+        assert_eq!(from_accept_language("fr-FR,es;q=0.5"), Lang::Es);
+        assert_eq!(from_accept_language("de"), Lang::En);
+    }
+}

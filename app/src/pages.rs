@@ -1,0 +1,17 @@
+//! One page per file.
+
+pub mod enroll;
+pub mod my_data;
+pub mod not_found;
+pub mod recovery_codes;
+pub mod sign_in;
+pub mod sign_in_code;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The outcome code a redirect left in the URL (`?e=credentials`), if any.
+pub(crate) fn outcome() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.read().get("e"))
+}

@@ -1,0 +1,92 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::outcome;
+use crate::api::AppError;
+use crate::api::enrollment::{ConfirmEnrollment, EnrollmentView, enrollment};
+use crate::components::{field::Field, notice::Notice};
+use crate::i18n::{message, t, use_lang};
+
+/// First sign-in: add Custodia to an authenticator app and prove it with a first code.
+#[component]
+pub fn EnrollPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| enrollment());
+    view! {
+        <Title text=format!("{} · Custodia", t(lang, "enroll.title"))/>
+        <section class="card">
+            <h1>{t(lang, "enroll.title")}</h1>
+            <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(view) => view! { <EnrollSteps view=view/> }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
+    let lang = use_lang();
+    let code = outcome();
+    let action = ServerAction::<ConfirmEnrollment>::new();
+    let field_error = Signal::derive(move || {
+        code.get().filter(|c| c.starts_with("code") || c == "credentials").map(|c| message(lang, &c))
+    });
+    let notice = Signal::derive(move || {
+        code.get().filter(|c| !c.starts_with("code") && c != "credentials").map(|c| (message(lang, &c), true))
+    });
+    // Groups of four are easier to type into an app by hand.
+    let grouped = view
+        .key
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    view! {
+        <p class="lead">{t(lang, "enroll.lead")}</p>
+        <Notice message=notice/>
+        <ol class="steps">
+            <li>{t(lang, "enroll.step_app")}</li>
+            <li>
+                {t(lang, "enroll.step_scan")}
+                <div class="enroll-key">
+                    <figure class="qr">
+                        <div inner_html=view.qr_svg.clone()></div>
+                        <figcaption class="visually-hidden">{t(lang, "enroll.qr_caption")}</figcaption>
+                    </figure>
+                    <div>
+                        <p>{t(lang, "enroll.key_label")}</p>
+                        <p><code id="totp-key" class="key" data-key=view.key.clone()>{grouped}</code></p>
+                        <dl class="key-details">
+                            <dt>{t(lang, "enroll.account")}</dt><dd>{view.account.clone()}</dd>
+                            <dt>{t(lang, "enroll.issuer")}</dt><dd>{view.issuer.clone()}</dd>
+                            <dt>{t(lang, "enroll.type")}</dt><dd>{t(lang, "enroll.type_value")}</dd>
+                        </dl>
+                    </div>
+                </div>
+            </li>
+            <li>
+                {t(lang, "enroll.step_code")}
+                <ActionForm action=action attr:class="form">
+                    <Field
+                        name="code"
+                        label=t(lang, "field.totp")
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        error=field_error
+                    />
+                    <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                        {t(lang, "enroll.confirm")}
+                    </button>
+                </ActionForm>
+            </li>
+        </ol>
+    }
+}

@@ -1,0 +1,53 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::AppError;
+use crate::api::my_data::{MyDataView, my_data};
+use crate::components::{category::CategorySection, sign_out::SignOutButton};
+use crate::i18n::{message, t, use_lang};
+
+/// Everything held about the customer, category by category.
+#[component]
+pub fn MyDataPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let page = move || query.read().get("activity_page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(page, my_data);
+    view! {
+        <Title text=format!("{} · Custodia", t(lang, "my_data.title"))/>
+        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <MyData data=d/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+                    Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MyData(data: MyDataView) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="page-head">
+            <div>
+                <h1>{t(lang, "my_data.title")}</h1>
+                <p class="lead">{t(lang, "my_data.lead")}</p>
+                <p class="muted">{t(lang, "my_data.signed_in_as")} " " <strong>{data.full_name.clone()}</strong> " · " {data.public_id.clone()}</p>
+            </div>
+            <SignOutButton/>
+        </div>
+        <nav class="toc" aria-label=t(lang, "my_data.contents")>
+            <ul>
+                {data.categories.iter().map(|c| view! {
+                    <li><a href=format!("#cat-{}", c.key)>{c.title.clone()}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+        {data.categories.into_iter().map(|c| view! { <CategorySection category=c/> }).collect_view()}
+    }
+}

@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use crate::api::AppError;
+use crate::api::recovery_codes::recovery_codes;
+use crate::i18n::{message, t, use_lang};
+
+/// The ten recovery codes, shown once right after enrollment.
+#[component]
+pub fn RecoveryCodesPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |_| recovery_codes());
+    view! {
+        <Title text=format!("{} · Custodia", t(lang, "recovery.title"))/>
+        <section class="card">
+            <h1>{t(lang, "recovery.title")}</h1>
+            <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(Some(codes)) => view! {
+                            <p class="lead">{t(lang, "recovery.lead")}</p>
+                            <p class="notice notice-warn" role="note">{t(lang, "recovery.once")}</p>
+                            <ol class="recovery-codes" id="recovery-codes">
+                                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+                            </ol>
+                            <p><a class="button-primary" href="/my-data">{t(lang, "recovery.saved")}</a></p>
+                        }.into_any(),
+                        Ok(None) => view! {
+                            <p>{t(lang, "recovery.already_shown")}</p>
+                            <p><a class="button-primary" href="/my-data">{t(lang, "nav.my_data")}</a></p>
+                        }.into_any(),
+                        Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what building and testing Custodia needs, skipping what is already there.
+# Safe to run again; every step checks first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_BINDGEN_VERSION="$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
+want_browser="${1:-all}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  step "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q '0.3.10'; then
+  step "installing cargo-leptos 0.3.10"
+  cargo install cargo-leptos@0.3.10 --locked --features no_downloads
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  step "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (must equal the crate pin)"
+  cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --force
+fi
+
+missing=()
+command -v wasm-opt >/dev/null || missing+=(binaryen)
+if [ "$want_browser" = all ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+if [ "$want_browser" = all ] && [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "installing Playwright test runner (npm; browser is Debian's chromium)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
