@@ -123,22 +123,10 @@ pub fn from_headers(headers: &http::HeaderMap) -> Lang {
     })
 }
 
+/// Negotiation lives in the domain crate (mail uses it too); this maps its answer.
+#[cfg(feature = "ssr")]
 pub fn from_accept_language(header: &str) -> Lang {
-    let mut best: Option<(f32, Lang)> = None;
-    for part in header.split(',') {
-        let mut pieces = part.split(';');
-        let tag = pieces.next().unwrap_or("");
-        let q = pieces
-            .find_map(|p| p.trim().strip_prefix("q="))
-            .and_then(|q| q.parse::<f32>().ok())
-            .unwrap_or(1.0);
-        if let Some(lang) = Lang::from_code(tag) {
-            if best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, lang));
-            }
-        }
-    }
-    best.map(|(_, l)| l).unwrap_or_default()
+    Lang::from_code(domain::Lang::from_accept_language(header).code()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -194,10 +182,16 @@ mod tests {
         assert_eq!(term(Lang::En, "status_refund_pending"), "refund pending");
     }
 
+    /// The chosen language (cookie) wins over the browser's wish (Accept-Language).
+    #[cfg(feature = "ssr")]
     #[test]
-    fn accept_language_is_honoured() {
-        assert_eq!(from_accept_language("it-IT,it;q=0.9,en;q=0.8"), Lang::It);
-        assert_eq!(from_accept_language("fr-FR,es;q=0.5"), Lang::Es);
-        assert_eq!(from_accept_language("de"), Lang::En);
+    fn cookie_beats_accept_language() {
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::ACCEPT_LANGUAGE, "it-IT,it;q=0.9".parse().unwrap());
+        assert_eq!(from_headers(&h), Lang::It);
+        h.insert(http::header::COOKIE, "a=b; lang=es".parse().unwrap());
+        assert_eq!(from_headers(&h), Lang::Es);
+        h.insert(http::header::COOKIE, "lang=xx".parse().unwrap());
+        assert_eq!(from_headers(&h), Lang::It);
     }
 }

@@ -96,6 +96,12 @@ impl Store {
         Ok(())
     }
 
+    /// For health checks: can we reach the database right now?
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

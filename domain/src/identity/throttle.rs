@@ -26,16 +26,17 @@ impl Subjects {
 /// Refuses while either subject is locked.
 pub async fn check(portal: &Portal, subjects: &Subjects) -> Result<()> {
     let now = portal.now();
-    let locked: Option<(i64,)> = sqlx::query_as(
+    // MAX over no rows is one row holding NULL.
+    let (locked,): (Option<i64>,) = sqlx::query_as(
         "SELECT MAX(locked_until) FROM auth_throttle WHERE key IN ($1, $2) AND locked_until > $3",
     )
     .bind(&subjects.account)
     .bind(&subjects.address)
     .bind(now)
-    .fetch_optional(portal.store.pool())
+    .fetch_one(portal.store.pool())
     .await?;
     match locked {
-        Some((until,)) if until > now => Err(Error::Throttled { retry_after: until - now }),
+        Some(until) if until > now => Err(Error::Throttled { retry_after: until - now }),
         _ => Ok(()),
     }
 }

@@ -14,3 +14,7 @@ pub struct WebSettings {
     /// Cookies get `Secure` and the `__Host-` prefix; off only for plain-http local development.
     pub secure_cookies: bool,
 }
+
+/// The nonce the server put in this page's Content-Security-Policy; inline scripts carry it.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);

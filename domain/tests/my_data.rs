@@ -1,0 +1,113 @@
+//! The "My data" read model and the import that fills it, on SQLite and PostgreSQL.
+
+mod support;
+
+use domain::profile::{self, Cell, MyData};
+use domain::{Error, Lang, Portal};
+use support::*;
+
+on_both_backends!(
+    my_data_shows_every_category_with_its_explanations,
+    activity_is_paged,
+    one_customer_never_sees_another_customers_rows,
+    texts_follow_the_language,
+    a_failing_import_writes_nothing,
+);
+
+fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
+    data.categories.iter().find(|c| c.info.key == key).unwrap_or_else(|| panic!("no {key}"))
+}
+
+fn all_text(data: &MyData) -> String {
+    let mut out = String::new();
+    for c in &data.categories {
+        for (_, v) in &c.fields {
+            let (Cell::Text(t) | Cell::Term(t)) = v;
+            out.push_str(t);
+            out.push('\n');
+        }
+        for row in c.table.iter().flat_map(|t| &t.rows) {
+            for v in row {
+                let (Cell::Text(t) | Cell::Term(t)) = v;
+                out.push_str(t);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+async fn my_data_shows_every_category_with_its_explanations(portal: Portal) {
+    let id = customer(&portal, "nora@example.test").await;
+    let data = profile::my_data(&portal, id, Lang::En, 0).await.unwrap();
+    let keys: Vec<&str> = data.categories.iter().map(|c| c.info.key.as_str()).collect();
+    for key in ["profile", "contact", "addresses", "orders", "support", "preferences", "activity", "security"] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+    for c in &data.categories {
+        for (what, text) in [
+            ("purpose", &c.info.texts.purpose),
+            ("legal basis", &c.info.texts.legal_basis),
+            ("retention", &c.info.texts.retention),
+            ("source", &c.info.texts.source),
+        ] {
+            assert!(!text.trim().is_empty(), "{} has no {what}", c.info.key);
+        }
+    }
+    assert_eq!(category(&data, "orders").table.as_ref().unwrap().total, 14);
+    assert_eq!(category(&data, "addresses").table.as_ref().unwrap().total, 3);
+    assert!(all_text(&data).contains("Customer nora@example.test"));
+    assert!(all_text(&data).contains("nora@example.test"));
+}
+
+async fn activity_is_paged(portal: Portal) {
+    let id = customer(&portal, "olga@example.test").await;
+    let first = profile::my_data(&portal, id, Lang::En, 0).await.unwrap();
+    let table = category(&first, "activity").table.clone().unwrap();
+    assert_eq!(table.rows.len() as i64, profile::ACTIVITY_PAGE_SIZE);
+    assert!(table.total > profile::ACTIVITY_PAGE_SIZE * 2);
+    let last_page = (table.total - 1) / table.page_size;
+    let last = profile::my_data(&portal, id, Lang::En, last_page).await.unwrap();
+    let last_rows = category(&last, "activity").table.clone().unwrap().rows;
+    assert_eq!(last_rows.len() as i64, table.total - last_page * table.page_size);
+    assert_ne!(table.rows[0], last_rows[0]);
+    // A page beyond the end, or a negative one, is clamped rather than an error.
+    assert!(profile::my_data(&portal, id, Lang::En, 10_000).await.is_ok());
+    assert!(profile::my_data(&portal, id, Lang::En, -3).await.is_ok());
+}
+
+async fn one_customer_never_sees_another_customers_rows(portal: Portal) {
+    let a = customer(&portal, "pia@example.test").await;
+    let b = customer(&portal, "quin@example.test").await;
+    let a_text = all_text(&profile::my_data(&portal, a, Lang::En, 0).await.unwrap());
+    let b_text = all_text(&profile::my_data(&portal, b, Lang::En, 0).await.unwrap());
+    assert!(a_text.contains("pia@example.test") && !a_text.contains("quin@example.test"));
+    assert!(b_text.contains("quin@example.test") && !b_text.contains("pia@example.test"));
+    assert!(matches!(profile::my_data(&portal, 999_999, Lang::En, 0).await, Err(Error::NotFound)));
+}
+
+async fn texts_follow_the_language(portal: Portal) {
+    let id = customer(&portal, "rita@example.test").await;
+    let en = profile::my_data(&portal, id, Lang::En, 0).await.unwrap();
+    let es = profile::my_data(&portal, id, Lang::Es, 0).await.unwrap();
+    let it = profile::my_data(&portal, id, Lang::It, 0).await.unwrap();
+    let title = |d: &MyData| category(d, "orders").info.texts.title.clone();
+    assert_ne!(title(&en), title(&es));
+    assert_ne!(title(&en), title(&it));
+    assert_ne!(title(&es), title(&it));
+}
+
+async fn a_failing_import_writes_nothing(portal: Portal) {
+    let good = domain::demo::customer("sam@example.test", portal.now());
+    let mut bad = domain::demo::customer("not-an-email", portal.now());
+    bad.full_name = "Bad".into();
+    let file = domain::import::ImportFile { catalogue: None, customers: vec![good.clone(), bad] };
+    let r = domain::import::run(&portal, &file).await;
+    assert!(matches!(r, Err(Error::Invalid { field: "email", .. })), "{r:?}");
+
+    let dup = domain::import::ImportFile { catalogue: None, customers: vec![good.clone(), good] };
+    assert!(domain::import::run(&portal, &dup).await.is_err(), "a duplicate email fails the import");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers").fetch_one(portal.store.pool()).await.unwrap();
+    let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders").fetch_one(portal.store.pool()).await.unwrap();
+    assert_eq!((n, orders), (0, 0), "nothing half-imported");
+}

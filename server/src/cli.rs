@@ -1,0 +1,106 @@
+//! `server [serve]` runs the portal; the other commands administer it.
+
+use std::process::ExitCode;
+
+use crate::config::Config;
+use crate::startup::Application;
+
+const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key]";
+
+pub async fn run(args: Vec<String>) -> ExitCode {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        [] | ["serve"] => serve().await,
+        ["import", file] => with_portal(|portal| async move { import(&portal, file).await }).await,
+        ["seed-demo"] => with_portal(|portal| async move { seed_demo(&portal).await }).await,
+        ["generate-key"] => {
+            println!("{}", domain::Keys::generate_master_base64());
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn serve() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let app = match Application::build(&config).await {
+        Ok(a) => a,
+        Err(e) => return fail(&e),
+    };
+    let addr = app.local_addr();
+    tracing::info!(%addr, backend = ?app.portal().store.backend(), "Custodia is listening");
+    if config.demo {
+        println!(
+            "\n  Custodia: http://{addr}/\n  Demo customer: {} / {}\n",
+            domain::demo::DEMO_EMAIL,
+            domain::demo::DEMO_PASSWORD
+        );
+    }
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+async fn with_portal<F, Fut>(f: F) -> ExitCode
+where
+    F: FnOnce(domain::Portal) -> Fut,
+    Fut: std::future::Future<Output = Result<String, domain::Error>>,
+{
+    let setup = async {
+        let config = Config::from_env().map_err(|e| e.to_string())?;
+        let keys = config.keys().map_err(|e| e.to_string())?;
+        let store = domain::Store::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+        let portal = domain::Portal::new(store, domain::Clock::system(), keys, domain::Policy::default());
+        domain::catalogue::ensure_default(&portal).await.map_err(|e| e.to_string())?;
+        Ok::<_, String>(portal)
+    };
+    let portal = match setup.await {
+        Ok(p) => p,
+        Err(e) => return fail(&e),
+    };
+    let result = f(portal.clone()).await;
+    portal.store.close().await;
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e),
+    }
+}
+
+async fn import(portal: &domain::Portal, file: &str) -> Result<String, domain::Error> {
+    use domain::error::Problem;
+    let text = std::fs::read_to_string(file).map_err(|_| domain::Error::invalid("file", Problem::Required))?;
+    let parsed = match serde_json::from_str::<domain::import::ImportFile>(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            // Position only: the message itself may quote a customer's data.
+            eprintln!("the file is not a valid import at line {}, column {}", e.line(), e.column());
+            return Err(domain::Error::invalid("file", Problem::Malformed));
+        }
+    };
+    let summary = domain::import::run(portal, &parsed).await?;
+    Ok(format!("imported {} customers and {} records", summary.customers, summary.records))
+}
+
+async fn seed_demo(portal: &domain::Portal) -> Result<String, domain::Error> {
+    Ok(if domain::demo::seed_if_empty(portal).await? {
+        format!("demo customer created: {} / {}", domain::demo::DEMO_EMAIL, domain::demo::DEMO_PASSWORD)
+    } else {
+        "the database already holds customers; nothing seeded".into()
+    })
+}
+
+fn fail(e: &dyn std::fmt::Display) -> ExitCode {
+    tracing::error!("{e}");
+    eprintln!("error: {e}");
+    ExitCode::FAILURE
+}

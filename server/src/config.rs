@@ -1,0 +1,120 @@
+//! Configuration from the environment. Every setting has a default that runs the portal on one
+//! machine with an embedded SQLite file; production sets the URL, key and public address.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use domain::Keys;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not valid: {1}")]
+    Invalid(&'static str, &'static str),
+    #[error("could not read or create the master key file {0}: {1}")]
+    KeyFile(PathBuf, std::io::Error),
+}
+
+#[derive(Clone)]
+pub struct Config {
+    /// `sqlite://…` (default `sqlite://data/custodia.db`) or `postgres://…`.
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// Where cargo-leptos put the compiled site (`/pkg/…`).
+    pub site_root: String,
+    /// The address people use, e.g. `https://privacy.example.com`. Cross-site requests are
+    /// checked against it, and an https address turns on secure cookies and HSTS.
+    pub public_url: Option<String>,
+    pub master_key: MasterKey,
+    /// Seed the demo customer into an empty database on start.
+    pub demo: bool,
+}
+
+#[derive(Clone)]
+pub enum MasterKey {
+    /// Base64 of 32 bytes, from CUSTODIA_MASTER_KEY.
+    Value(String),
+    /// A file holding the same; created with a fresh key if missing.
+    File(PathBuf),
+}
+
+impl std::fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MasterKey::Value(_) => f.write_str("MasterKey(<from environment>)"),
+            MasterKey::File(p) => write!(f, "MasterKey(file {})", p.display()),
+        }
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let addr = var("CUSTODIA_ADDR")
+            .or_else(|| var("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".into())
+            .parse()
+            .map_err(|_| ConfigError::Invalid("CUSTODIA_ADDR", "expected host:port"))?;
+        let master_key = match (var("CUSTODIA_MASTER_KEY"), var("CUSTODIA_MASTER_KEY_FILE")) {
+            (Some(v), _) => MasterKey::Value(v),
+            (None, Some(f)) => MasterKey::File(f.into()),
+            (None, None) => MasterKey::File("data/master.key".into()),
+        };
+        let public_url = var("CUSTODIA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
+        if let Some(u) = &public_url {
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(ConfigError::Invalid("CUSTODIA_PUBLIC_URL", "expected http(s)://host"));
+            }
+        }
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/custodia.db".into()),
+            addr,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            public_url,
+            master_key,
+            demo: matches!(var("CUSTODIA_DEMO").as_deref(), Some("1" | "true" | "yes")),
+        })
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+
+    pub fn keys(&self) -> Result<Keys, ConfigError> {
+        let text = match &self.master_key {
+            MasterKey::Value(v) => v.clone(),
+            MasterKey::File(path) => read_or_create_key(path)?,
+        };
+        Keys::from_base64(text.trim())
+            .map_err(|_| ConfigError::Invalid("master key", "expected base64 of 32 random bytes"))
+    }
+}
+
+fn read_or_create_key(path: &Path) -> Result<String, ConfigError> {
+    let fail = |e| ConfigError::KeyFile(path.to_path_buf(), e);
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(fail)?;
+            }
+            let key = Keys::generate_master_base64();
+            write_private(path, &key).map_err(fail)?;
+            tracing::warn!(path = %path.display(), "generated a new master key; back it up, data sealed with it is unreadable without it");
+            Ok(key)
+        }
+        Err(e) => Err(fail(e)),
+    }
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    std::fs::write(path, text)
+}

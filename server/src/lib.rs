@@ -1,0 +1,12 @@
+//! The Custodia web server: configuration, the HTTP stack around the Leptos app, and the admin
+//! command line. `main.rs` only wires these together; tests start the whole thing on port 0.
+
+pub mod cli;
+pub mod config;
+pub mod language;
+pub mod security;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

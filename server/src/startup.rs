@@ -1,0 +1,124 @@
+//! Builds the whole application: database, domain handle, HTTP routes and middleware. Binding
+//! port 0 lets tests start the real thing.
+
+use std::net::SocketAddr;
+
+use app::api::ssr::WebSettings;
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use domain::{Clock, Policy, Portal, Store};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::security::{self, Guard};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error("database: {0}")]
+    Domain(#[from] domain::Error),
+    #[error("could not listen on the address: {0}")]
+    Listen(std::io::Error),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    portal: Portal,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> Result<Self, StartError> {
+        let keys = config.keys()?;
+        let store = Store::connect(&config.database_url).await?;
+        let portal = Portal::new(store, Clock::system(), keys, Policy::default());
+        Self::build_with(config, portal).await
+    }
+
+    /// With a ready domain handle (tests pass one whose clock they control).
+    pub async fn build_with(config: &Config, portal: Portal) -> Result<Self, StartError> {
+        domain::catalogue::ensure_default(&portal).await?;
+        if config.demo && domain::demo::seed_if_empty(&portal).await? {
+            tracing::info!("seeded the demo customer");
+        }
+        let listener = TcpListener::bind(config.addr).await.map_err(StartError::Listen)?;
+        let router = router(config, portal.clone());
+        Ok(Application { listener, router, portal })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    pub fn portal(&self) -> &Portal {
+        &self.portal
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+pub fn router(config: &Config, portal: Portal) -> Router {
+    let options = LeptosOptions::builder()
+        .output_name("custodia")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    let web = WebSettings { secure_cookies: config.secure_cookies() };
+    let context = {
+        let portal = portal.clone();
+        move || {
+            provide_context(portal.clone());
+            provide_context(web.clone());
+        }
+    };
+    let guard = Guard {
+        public_origin: config.public_url.as_deref().map(Into::into),
+        hsts: config.secure_cookies(),
+    };
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(health))
+        .route("/language/{code}", get(crate::language::choose))
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
+        .with_state(options)
+        .layer(axum::middleware::from_fn_with_state(guard.clone(), security::same_origin_only))
+        .layer(axum::middleware::from_fn_with_state(guard, security::headers))
+        .route_layer(axum::middleware::from_fn(crate::telemetry::record_route))
+        .layer(axum::middleware::from_fn(crate::telemetry::request_span))
+        .layer(axum::Extension(portal))
+}
+
+async fn health(axum::Extension(portal): axum::Extension<Portal>) -> (http::StatusCode, &'static str) {
+    match portal.store.ping().await {
+        Ok(_) => (http::StatusCode::OK, "ok"),
+        Err(_) => (http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
