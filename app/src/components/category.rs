@@ -12,7 +12,7 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
     let labelled_by = heading_id.clone();
     let none = t(lang, "value.none");
     view! {
-        <section class="category" id=format!("cat-{key}") data-category=key.clone() aria-labelledby=labelled_by>
+        <section class="category card" id=format!("cat-{key}") data-category=key.clone() aria-labelledby=labelled_by>
             <h2 id=heading_id>{category.title.clone()}</h2>
             {(!category.fields.is_empty()).then(|| view! {
                 <dl class="fields">

@@ -41,13 +41,17 @@ fn MyData(data: MyDataView) -> impl IntoView {
             </div>
             <SignOutButton/>
         </div>
-        <nav class="toc" aria-label=t(lang, "my_data.contents")>
-            <ul>
-                {data.categories.iter().map(|c| view! {
-                    <li><a href=format!("#cat-{}", c.key)>{c.title.clone()}</a></li>
-                }).collect_view()}
-            </ul>
-        </nav>
-        {data.categories.into_iter().map(|c| view! { <CategorySection category=c/> }).collect_view()}
+        <div class="layout">
+            <nav class="toc" aria-label=t(lang, "my_data.contents")>
+                <ul>
+                    {data.categories.iter().map(|c| view! {
+                        <li><a href=format!("#cat-{}", c.key)>{c.title.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </nav>
+            <div class="categories">
+                {data.categories.into_iter().map(|c| view! { <CategorySection category=c/> }).collect_view()}
+            </div>
+        </div>
     }
 }
