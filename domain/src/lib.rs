@@ -15,6 +15,8 @@ pub mod locale;
 pub mod portal;
 pub mod profile;
 pub mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use clock::Clock;
 pub use error::{Error, Result};

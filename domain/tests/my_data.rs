@@ -1,10 +1,9 @@
 //! The "My data" read model and the import that fills it, on SQLite and PostgreSQL.
 
-mod support;
-
 use domain::profile::{self, Cell, MyData};
 use domain::{Error, Lang, Portal};
-use support::*;
+use domain::on_both_backends;
+use domain::testing::*;
 
 on_both_backends!(
     my_data_shows_every_category_with_its_explanations,

@@ -1,12 +1,10 @@
 //! The SQLite and PostgreSQL migrations must describe the same schema: same migrations, same
 //! tables, same columns, same nullability, same kind of type.
 
-mod support;
-
 use std::collections::BTreeSet;
 
 use domain::Backend;
-use support::TestDb;
+use domain::testing::TestDb;
 
 type Column = (String, String, String, bool);
 

@@ -1,10 +1,9 @@
 //! Session lifetime: idle and absolute expiry, sign-out, on SQLite and PostgreSQL.
 
-mod support;
-
 use domain::Portal;
 use domain::identity;
-use support::*;
+use domain::on_both_backends;
+use domain::testing::*;
 
 on_both_backends!(
     idle_session_expires,

@@ -1,10 +1,9 @@
 //! Signing in with password and TOTP, on SQLite and PostgreSQL.
 
-mod support;
-
 use domain::identity::{self, SignInStep, Stage, totp};
 use domain::{Error, Portal};
-use support::*;
+use domain::on_both_backends;
+use domain::testing::*;
 
 on_both_backends!(
     first_sign_in_enrolls_then_asks_for_a_code,

@@ -23,3 +23,30 @@ pub struct RequestMeta {
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
+
+/// Shape only (one `@`, something on each side, a dot in the domain, no spaces or control
+/// characters); whether the address is real is proven by mail, not guessed here.
+pub fn is_plausible_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plausible_email;
+
+    #[test]
+    fn email_shape() {
+        for ok in ["a@b.co", "lucía@example.es", "first.last+tag@mail.example.com"] {
+            assert!(is_plausible_email(ok), "{ok}");
+        }
+        for bad in ["", "a", "@b.co", "a@", "a@b", "a@.b", "a@b.", "a b@c.d", "a@b@c.d", "a@b.c\r\nBcc: x@y.z"] {
+            assert!(!is_plausible_email(bad), "{bad:?}");
+        }
+    }
+}

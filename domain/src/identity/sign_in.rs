@@ -33,6 +33,9 @@ pub async fn sign_in(
     if email.len() > MAX_EMAIL_LEN {
         return Err(Error::invalid("email", Problem::TooLong));
     }
+    if !super::is_plausible_email(&email) {
+        return Err(Error::invalid("email", Problem::Malformed));
+    }
     if password_input.is_empty() {
         return Err(Error::invalid("password", Problem::Required));
     }

@@ -1,10 +1,10 @@
-//! Every domain test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database.
-//! PostgreSQL comes from TEST_PG_ADMIN_URL (default: the local server); when it cannot be
+//! Test support, shared by the domain's and the server's tests (feature `testing`).
+//! Every test runs twice: on a fresh SQLite file and on a fresh PostgreSQL database.
+//! PostgreSQL comes from TEST_DATABASE_URL (default: the local server); when it cannot be
 //! reached the PostgreSQL half is skipped, unless CUSTODIA_REQUIRE_PG=1 (CI), where it fails.
-#![allow(dead_code)]
 
-use domain::identity::{self, RequestMeta, Session, SignInStep};
-use domain::{Backend, Clock, Keys, Policy, Portal, Store};
+use crate::identity::{self, RequestMeta, Session, SignInStep};
+use crate::{Backend, Clock, Keys, Policy, Portal, Store};
 use sqlx::Connection;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -15,12 +15,12 @@ pub struct TestDb {
 }
 
 fn pg_admin_url() -> String {
-    std::env::var("TEST_PG_ADMIN_URL")
+    std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}{}", domain::keys::random_token()[..16].to_ascii_lowercase().replace('-', "x").replace('_', "y"))
+    format!("{prefix}{}", crate::keys::random_token()[..16].to_ascii_lowercase().replace('-', "x").replace('_', "y"))
 }
 
 impl TestDb {
@@ -54,7 +54,7 @@ impl TestDb {
         };
         let store = Store::connect(&url).await.expect("connect and migrate");
         let portal = Portal::new(store, Clock::system(), Keys::from_master(&[7; 32]), Policy::default());
-        domain::catalogue::ensure_default(&portal).await.unwrap();
+        crate::catalogue::ensure_default(&portal).await.unwrap();
         Some(TestDb { portal, pg_name })
     }
 
@@ -77,7 +77,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let db = $crate::support::TestDb::new(domain::Backend::Sqlite).await.unwrap();
+                    let db = $crate::testing::TestDb::new($crate::Backend::Sqlite).await.unwrap();
                     super::$name(db.portal.clone()).await;
                     db.finish().await;
                 }
@@ -87,7 +87,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let Some(db) = $crate::support::TestDb::new(domain::Backend::Postgres).await else { return };
+                    let Some(db) = $crate::testing::TestDb::new($crate::Backend::Postgres).await else { return };
                     super::$name(db.portal.clone()).await;
                     db.finish().await;
                 }
@@ -106,12 +106,12 @@ pub fn meta_from(ip: &str) -> RequestMeta {
 
 /// A customer with a password and some data, not yet enrolled; returns its id.
 pub async fn customer(portal: &Portal, email: &str) -> i64 {
-    let mut c = domain::demo::customer(email, portal.now());
+    let mut c = crate::demo::customer(email, portal.now());
     c.password = Some(PASSWORD.into());
     c.password_hash = None;
     c.full_name = format!("Customer {email}");
-    let file = domain::import::ImportFile { catalogue: None, customers: vec![c] };
-    domain::import::run(portal, &file).await.expect("import");
+    let file = crate::import::ImportFile { catalogue: None, customers: vec![c] };
+    crate::import::run(portal, &file).await.expect("import");
     let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
         .bind(email)
         .fetch_one(portal.store.pool())
