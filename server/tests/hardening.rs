@@ -1,0 +1,155 @@
+//! What every response carries and what every form post must prove, over real HTTP.
+
+mod support;
+
+use domain::Portal;
+use domain::on_both_backends;
+use domain::testing::*;
+use reqwest::header::{ACCEPT, ORIGIN};
+use support::*;
+
+on_both_backends!(
+    pages_carry_security_headers_and_a_fresh_nonce,
+    cross_site_posts_are_refused,
+    sign_in_failures_redirect_with_one_generic_message,
+    bad_input_is_a_message_not_a_failure,
+    language_choice_is_remembered_and_stays_on_site,
+    health_reports_the_database,
+);
+
+async fn pages_carry_security_headers_and_a_fresh_nonce(portal: Portal) {
+    let (token, _, _) = enrolled(&portal, "a@example.test").await;
+    let app = TestApp::start(portal).await;
+    let mut nonces = Vec::new();
+    for (path, session) in [("/sign-in", None), ("/my-data", Some(token.as_str()))] {
+        let res = app.page(path, session).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let h = res.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap().to_string();
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap().to_string();
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline scripts carry the nonce");
+        nonces.push(nonce);
+    }
+    assert_ne!(nonces[0], nonces[1], "a nonce is never reused");
+
+    let res = app.form("sign_in", None, &[("email", "a@example.test"), ("password", PASSWORD)]).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+}
+
+async fn cross_site_posts_are_refused(portal: Portal) {
+    customer(&portal, "a@example.test").await;
+    let app = TestApp::start(portal).await;
+    let fields = [("email", "a@example.test"), ("password", PASSWORD)];
+    let post = || app.raw().post(app.url("/api/sign_in")).header(ACCEPT, "text/html").form(&fields);
+
+    let res = post().header(ORIGIN, "https://evil.example").send().await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert!(res.headers().get("set-cookie").is_none(), "a refused request signs nobody in");
+
+    let res = post().header(ORIGIN, app.origin()).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(res.status(), 403);
+
+    let res = post().header(ORIGIN, "null").send().await.unwrap();
+    assert_eq!(res.status(), 403);
+
+    let res = post().header(ORIGIN, app.origin()).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/enroll");
+}
+
+async fn sign_in_failures_redirect_with_one_generic_message(portal: Portal) {
+    customer(&portal, "a@example.test").await;
+    let app = TestApp::start(portal).await;
+
+    let wrong = app.form("sign_in", None, &[("email", "a@example.test"), ("password", "wrong password!")]).await;
+    let unknown = app.form("sign_in", None, &[("email", "nobody@example.test"), ("password", PASSWORD)]).await;
+    assert_eq!(wrong.status(), 302);
+    assert_eq!(location(&wrong), "/sign-in?e=credentials");
+    assert_eq!(location(&unknown), location(&wrong), "unknown accounts are not revealed");
+    assert!(set_session(&wrong).is_none());
+
+    let page = app.page(&location(&wrong), None).await.text().await.unwrap();
+    assert!(page.contains("role=\"alert\"") || page.contains("aria-live"), "the message is announced");
+
+    // Script callers get the same outcome as a redirect target they can follow.
+    let res = app.call("sign_in", None, &[("email", "a@example.test"), ("password", "wrong password!")]).await;
+    assert!(res.status().is_success() || res.status().is_redirection(), "{}", res.status());
+    assert_eq!(location(&res), "/sign-in?e=credentials");
+}
+
+async fn bad_input_is_a_message_not_a_failure(portal: Portal) {
+    customer(&portal, "a@example.test").await;
+    let app = TestApp::start(portal).await;
+    let long = "x".repeat(10_000);
+    let cases: Vec<(&str, Vec<(&str, &str)>, &str)> = vec![
+        ("sign_in", vec![("email", ""), ("password", "")], "/sign-in?e=email_required"),
+        ("sign_in", vec![("email", "a@example.test"), ("password", "")], "/sign-in?e=password_required"),
+        ("sign_in", vec![("email", "no-at-sign"), ("password", "x")], "/sign-in?e=email_malformed"),
+        ("sign_in", vec![("email", long.as_str()), ("password", "x")], "/sign-in?e=email_too_long"),
+        ("sign_in", vec![("email", "a@example.test"), ("password", long.as_str())], "/sign-in?e=password_too_long"),
+        ("sign_in", vec![("email", "'; DROP TABLE customers; --@x.y"), ("password", "x")], "/sign-in?e=email_malformed"),
+        ("sign_in", vec![("email", "x'OR'1'='1@x.y"), ("password", "x' OR '1'='1")], "/sign-in?e=credentials"),
+        ("verify_code", vec![("code", "12")], "/sign-in?e=expired"),
+    ];
+    for (endpoint, fields, expected) in cases {
+        let res = app.form(endpoint, None, &fields).await;
+        assert_eq!(res.status(), 302, "{endpoint} {expected}");
+        assert_eq!(location(&res), expected);
+    }
+    // Missing or malformed arguments are a 400 with a generic body, never a 500 or a parser message.
+    for (endpoint, fields) in [("sign_in", vec![("email", "a@example.test")]), ("my_data", vec![("activity_page", "many")])] {
+        let res = app.form(endpoint, None, &fields).await;
+        assert!(res.status().is_client_error(), "{endpoint}: {}", res.status());
+        let body = res.text().await.unwrap();
+        assert!(!body.to_lowercase().contains("deserial"), "{endpoint}: {body}");
+    }
+    // The database is intact.
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers").fetch_one(app.portal.store.pool()).await.unwrap();
+    assert_eq!(n, 1);
+}
+
+async fn language_choice_is_remembered_and_stays_on_site(portal: Portal) {
+    let app = TestApp::start(portal).await;
+    let res = app.page("/language/es?next=/sign-in", None).await;
+    assert!(res.status().is_redirection());
+    assert_eq!(location(&res), "/sign-in");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("lang=es"), "{cookie}");
+
+    for evil in ["//evil.example/", "https://evil.example/", "/\\evil.example"] {
+        let res = app.page(&format!("/language/it?next={evil}"), None).await;
+        assert_eq!(location(&res), "/", "{evil}");
+    }
+    let page = app
+        .raw()
+        .get(app.url("/sign-in"))
+        .header("cookie", "lang=it")
+        .header("accept-language", "es")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("lang=\"it\""), "the chosen language beats the browser's");
+    let page = app.raw().get(app.url("/sign-in")).header("accept-language", "es-ES,es;q=0.9").send().await.unwrap();
+    assert!(page.text().await.unwrap().contains("lang=\"es\""));
+}
+
+async fn health_reports_the_database(portal: Portal) {
+    let app = TestApp::start(portal).await;
+    let res = app.page("/healthz", None).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.text().await.unwrap(), "ok");
+}

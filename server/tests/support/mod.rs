@@ -1,0 +1,98 @@
+//! The whole server on port 0 over a test database, and a browser-like HTTP client for it.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use domain::Portal;
+use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
+use reqwest::{Client, Response};
+use server::config::{Config, MasterKey};
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub portal: Portal,
+    client: Client,
+}
+
+impl TestApp {
+    pub async fn start(portal: Portal) -> TestApp {
+        let config = Config {
+            database_url: String::new(),
+            addr: "127.0.0.1:0".parse().unwrap(),
+            site_root: "target/site".into(),
+            public_url: None,
+            master_key: MasterKey::Value(String::new()),
+            demo: false,
+        };
+        let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
+        let addr = app.local_addr();
+        tokio::spawn(app.run_until_stopped());
+        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        TestApp { addr, portal, client }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// A page as a browser asks for it, with an optional session token.
+    pub async fn page(&self, path: &str, token: Option<&str>) -> Response {
+        let mut req = self.client.get(self.url(path)).header(ACCEPT, "text/html");
+        if let Some(t) = token {
+            req = req.header(COOKIE, format!("custodia_session={t}"));
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A plain HTML form post from this site (what the browser does with JavaScript off).
+    pub async fn form(&self, endpoint: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Response {
+        let mut req = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ACCEPT, "text/html")
+            .header(ORIGIN, self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .form(fields);
+        if let Some(t) = token {
+            req = req.header(COOKIE, format!("custodia_session={t}"));
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A server function called as the hydrated app calls it (JSON back).
+    pub async fn call(&self, endpoint: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Response {
+        let mut req = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ORIGIN, self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .form(fields);
+        if let Some(t) = token {
+            req = req.header(COOKIE, format!("custodia_session={t}"));
+        }
+        req.send().await.unwrap()
+    }
+
+    pub fn raw(&self) -> &Client {
+        &self.client
+    }
+}
+
+/// The `Location` header of a redirect.
+pub fn location(res: &Response) -> String {
+    res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+/// The session token a response sets, if any.
+pub fn set_session(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("custodia_session="))
+        .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
+}
