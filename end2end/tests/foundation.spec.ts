@@ -1,0 +1,104 @@
+import { test, expect } from '@playwright/test';
+import { totp } from './totp';
+import { CATEGORIES, DEMO, open, ready, signIn } from './pages';
+
+const CODE = 'Authentication code';
+
+// One account walked through its first days: the steps build on each other.
+test.describe.serial('demo customer', () => {
+  let key = '';
+  let recovery: string[] = [];
+
+  test('a wrong password gets one generic message beside the form', async ({ page }) => {
+    await signIn(page, DEMO.email, 'not the password');
+    await expect(page).toHaveURL(/\/sign-in\?e=credentials$/);
+    await expect(page.getByRole('alert')).toContainText('is not right');
+  });
+
+  test('first sign-in enrolls an authenticator, then shows recovery codes once', async ({ page }) => {
+    await signIn(page, DEMO.email, DEMO.password);
+    await expect(page).toHaveURL(/\/enroll$/);
+    await ready(page);
+    await expect(page.locator('.qr svg')).toBeVisible();
+    key = (await page.locator('#totp-key').getAttribute('data-key')) ?? '';
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+
+    await page.getByLabel('6-digit code').fill('000000');
+    await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await expect(page).toHaveURL(/\/enroll\?e=credentials$/);
+    await ready(page);
+    await expect(page.locator('#field-code-error')).not.toBeEmpty();
+
+    await page.getByLabel('6-digit code').fill(totp(key));
+    await page.getByRole('button', { name: 'Confirm and continue' }).click();
+    await expect(page).toHaveURL(/\/recovery-codes$/);
+    await ready(page);
+    recovery = await page.locator('#recovery-codes code').allTextContents();
+    expect(recovery).toHaveLength(10);
+    expect(new Set(recovery).size).toBe(10);
+
+    // Shown once: a reload does not show them again.
+    await page.reload();
+    await ready(page);
+    await expect(page.locator('#recovery-codes')).toHaveCount(0);
+  });
+
+  test('My data shows every category with why, how long, from where and to whom', async ({ page }) => {
+    await signIn(page, DEMO.email, DEMO.password);
+    await expect(page).toHaveURL(/\/sign-in\/code$/);
+    await ready(page);
+    // The code of the next step: the one used at enrollment can never be used again.
+    await page.getByLabel(CODE).fill(totp(key, Date.now() / 1000 + 30));
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/my-data$/);
+    await ready(page);
+
+    await expect(page.getByRole('heading', { level: 1, name: 'My data' })).toBeVisible();
+    const shown = await page.locator('section[data-category]').evaluateAll((s) =>
+      s.map((e) => e.getAttribute('data-category')),
+    );
+    expect(shown).toEqual(CATEGORIES);
+    for (const category of CATEGORIES) {
+      const section = page.locator(`section[data-category="${category}"]`);
+      await expect(section.getByRole('heading', { level: 2 })).toBeVisible();
+      // The "why we hold this" details: collapsed at first, opened by the customer.
+      await section.getByText('Why we hold this').click();
+      for (const label of ['Purpose', 'Legal basis', 'How long we keep it', 'Where it came from', 'Who receives it']) {
+        await expect(section.getByText(label, { exact: true })).toBeVisible();
+      }
+    }
+    await expect(page.locator('section[data-category="profile"]')).toContainText('Lucía Fernández Ortega');
+    await expect(page.locator('section[data-category="orders"] tbody tr')).not.toHaveCount(0);
+
+    // Activity has hundreds of rows; it pages.
+    const activity = page.locator('section[data-category="activity"]');
+    await activity.getByRole('link', { name: 'Older' }).click();
+    await expect(page).toHaveURL(/activity_page=1/);
+    await ready(page);
+    await expect(page.locator('section[data-category="activity"] tbody tr').first()).toBeVisible();
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in\?e=signed_out$/);
+    await open(page, '/my-data');
+    await expect(page).toHaveURL(/\/sign-in/);
+  });
+
+  test('a recovery code works in place of the app, once', async ({ page }) => {
+    await signIn(page, DEMO.email, DEMO.password);
+    await expect(page).toHaveURL(/\/sign-in\/code$/);
+    await ready(page);
+    await page.getByLabel(CODE).fill(recovery[0]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/my-data$/);
+    await ready(page);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/sign-in\?e=signed_out$/);
+
+    await signIn(page, DEMO.email, DEMO.password);
+    await ready(page);
+    await page.getByLabel(CODE).fill(recovery[0]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/sign-in\/code\?e=credentials$/);
+    await expect(page.locator('#field-code-error')).not.toBeEmpty();
+  });
+});
