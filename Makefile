@@ -1,0 +1,37 @@
+# The two commands of the README. Each installs what it needs first (scripts/setup.sh skips
+# whatever is already there), so both work on a fresh machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+RUST_TESTS := -p domain -p server
+
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases
+
+## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
+## data/ and the demo customer seeded on first start.
+run: setup-core
+	cargo leptos build --release
+	CUSTODIA_DEMO=1 ./target/release/server
+
+## test: Rust tests on SQLite and PostgreSQL, then the browser suite, hydrated and without JavaScript.
+test: setup build test-rust test-e2e
+
+setup:
+	scripts/setup.sh all
+
+setup-core:
+	scripts/setup.sh core
+
+build:
+	cargo leptos build
+
+test-rust: clean-test-databases
+	cargo test $(RUST_TESTS)
+	cargo test -p app --features ssr
+
+test-e2e:
+	cd end2end && npx playwright test
+
+# Databases left behind by interrupted test runs (each test drops its own when it finishes).
+clean-test-databases:
+	@scripts/drop-test-databases.sh
