@@ -11,6 +11,26 @@ pub enum Problem {
     Required,
     TooLong,
     Malformed,
+    /// The new value is the value already held.
+    Unchanged,
+    /// Another account already uses this value (an email address).
+    Taken,
+}
+
+/// Why an emailed link cannot be used; each gets its own clear page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// No such link: mistyped, truncated or tampered with.
+    Unknown,
+    Expired,
+    /// Already used: the change was applied (or undone) before.
+    Used,
+    /// Cancelled by the customer, replaced by a newer request, or after too many wrong codes.
+    Cancelled,
+    /// The stored change no longer matches what the link was issued for.
+    Altered,
+    /// The link belongs to another account than the one signed in.
+    Foreign,
 }
 
 #[derive(thiserror::Error)]
@@ -29,6 +49,9 @@ pub enum Error {
     Unauthenticated,
     #[error("not found")]
     NotFound,
+    /// An emailed link that cannot be used.
+    #[error("link not usable: {0:?}")]
+    Link(LinkProblem),
     #[error("storage failure: {}", store_summary(.0))]
     Store(#[from] sqlx::Error),
     #[error("storage migration failure")]

@@ -12,11 +12,13 @@ pub mod identity;
 pub mod import;
 pub mod keys;
 pub mod locale;
+pub mod mail;
 pub mod portal;
 pub mod profile;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod verification;
 
 pub use clock::Clock;
 pub use error::{Error, Result};

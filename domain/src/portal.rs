@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Notify;
+
 use crate::{Clock, Keys, Store};
 
 /// Timeouts and limits. Defaults follow the product's promises; tests shorten nothing, they move
@@ -23,6 +25,12 @@ pub struct Policy {
     pub lock_max_secs: i64,
     /// Failures older than this no longer count.
     pub failure_window_secs: i64,
+    /// How long an emailed confirmation link works.
+    pub change_link_secs: i64,
+    /// How long the previous address may undo an email change.
+    pub email_revert_secs: i64,
+    /// Wrong codes on one confirmation link before its change is cancelled.
+    pub codes_before_cancel: i64,
 }
 
 impl Default for Policy {
@@ -36,6 +44,9 @@ impl Default for Policy {
             lock_base_secs: 30,
             lock_max_secs: 60 * 60,
             failure_window_secs: 60 * 60,
+            change_link_secs: 10 * 60,
+            email_revert_secs: 7 * 24 * 60 * 60,
+            codes_before_cancel: 5,
         }
     }
 }
@@ -46,11 +57,32 @@ pub struct Portal {
     pub clock: Clock,
     pub keys: Arc<Keys>,
     pub policy: Arc<Policy>,
+    /// The address people use (`https://privacy.example.com`), for links in mail.
+    pub public_url: Arc<str>,
+    /// Wakes the mail worker when something was queued.
+    pub mail_waker: Arc<Notify>,
 }
 
 impl Portal {
     pub fn new(store: Store, clock: Clock, keys: Keys, policy: Policy) -> Self {
-        Portal { store, clock, keys: Arc::new(keys), policy: Arc::new(policy) }
+        Portal {
+            store,
+            clock,
+            keys: Arc::new(keys),
+            policy: Arc::new(policy),
+            public_url: Arc::from("http://127.0.0.1:3000"),
+            mail_waker: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Arc::from(url.trim_end_matches('/'));
+        self
+    }
+
+    /// Call after committing a transaction that queued mail.
+    pub fn wake_mail(&self) {
+        self.mail_waker.notify_one();
     }
 
     pub fn now(&self) -> i64 {

@@ -160,3 +160,95 @@ pub async fn enrolled(portal: &Portal, email: &str) -> (String, Vec<u8>, Vec<Str
     let codes = identity::enrollment::take_recovery_codes(portal, &fs).await.unwrap().unwrap();
     (full.token, secret, codes)
 }
+
+/// Delivers whatever the outbox holds into the dev mailbox, as the worker would.
+pub async fn deliver_to_dev_mailbox(portal: &Portal) -> usize {
+    crate::mail::worker::deliver_due(portal, &crate::mail::Transport::DevMailbox).await.unwrap()
+}
+
+/// The newest message in the dev mailbox to `to`.
+pub async fn last_mail_to(portal: &Portal, to: &str) -> Option<crate::mail::Mail> {
+    deliver_to_dev_mailbox(portal).await;
+    crate::mail::dev_mailbox::list(portal, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.mail.to == to)
+        .map(|m| m.mail)
+}
+
+/// The token of the first link under `path` (`"/confirm/"`) in a message's text part.
+pub fn token_in(text: &str, path: &str) -> Option<String> {
+    let start = text.find(path)? + path.len();
+    Some(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+}
+
+/// A real SMTP server (end2end/mail-sink.mjs, Node's smtp-server) writing each message it
+/// receives as JSON into a fresh directory. Stopped when dropped.
+pub struct MailSink {
+    child: std::process::Child,
+    pub port: u16,
+    pub dir: std::path::PathBuf,
+}
+
+impl MailSink {
+    pub fn start_on(port: u16) -> MailSink {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end");
+        assert!(
+            root.join("node_modules/smtp-server").exists(),
+            "the mail sink needs end2end's npm packages: run `make setup` (or npm ci in end2end)"
+        );
+        let dir = std::env::temp_dir().join("custodia-tests").join(unique("mail"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut child = std::process::Command::new("node")
+            .arg(root.join("mail-sink.mjs"))
+            .args(["--port", &port.to_string(), "--dir"])
+            .arg(&dir)
+            .current_dir(&root)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("node runs the mail sink");
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+        let port = line.trim().strip_prefix("listening ").and_then(|p| p.parse().ok()).expect("mail sink port");
+        MailSink { child, port, dir }
+    }
+
+    pub fn start() -> MailSink {
+        Self::start_on(0)
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message received so far: (recipients, subject, text).
+    pub fn messages(&self) -> Vec<(Vec<String>, String, String)> {
+        let mut files: Vec<_> = std::fs::read_dir(&self.dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .map(|p| {
+                let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+                let to = v["to"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_string()).collect();
+                (to, v["subject"].as_str().unwrap().to_string(), v["text"].as_str().unwrap().to_string())
+            })
+            .collect()
+    }
+}
+
+impl Drop for MailSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port nothing listens on (bound, then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}

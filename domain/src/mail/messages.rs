@@ -1,0 +1,91 @@
+//! Each kind of mail Custodia sends, filled in the recipient's language.
+
+use super::templates::{Action, Labelled, Message};
+use super::texts::{capitalised, fill, text};
+use crate::{Lang, locale};
+
+fn base(lang: Lang, name: &str, subject: String, paragraphs: Vec<String>) -> Message {
+    Message {
+        lang,
+        subject,
+        greeting: fill(lang, "greeting", &[("name", name)]),
+        paragraphs,
+        value: None,
+        action: None,
+        after_action: Vec::new(),
+        footer: text(lang, "footer").to_string(),
+    }
+}
+
+fn field(lang: Lang, key: &str) -> &'static str {
+    text(lang, &format!("field.{key}"))
+}
+
+/// The single-use link that confirms a pending change; goes to the address being proven.
+pub fn confirm_change(lang: Lang, name: &str, field_key: &str, new_value: &str, url: &str, minutes: i64) -> Message {
+    let f = field(lang, field_key);
+    let mut m = base(
+        lang,
+        name,
+        capitalised(&fill(lang, "confirm.subject", &[("field", f)])),
+        vec![capitalised(&fill(lang, "confirm.intro", &[("field", f)]))],
+    );
+    m.value = Some(Labelled { label: text(lang, "confirm.new_value").into(), value: new_value.into() });
+    m.action = Some(Action { label: text(lang, "confirm.action").into(), url: url.into() });
+    m.after_action = vec![
+        fill(lang, "confirm.how", &[("minutes", &minutes.to_string())]),
+        text(lang, "confirm.ignore").into(),
+    ];
+    m
+}
+
+/// Sent after a change was applied, to the address on file.
+pub fn changed(lang: Lang, name: &str, field_key: &str, at: i64) -> Message {
+    let f = field(lang, field_key);
+    let when = locale::date_time(lang, at);
+    base(
+        lang,
+        name,
+        capitalised(&fill(lang, "changed.subject", &[("field", f)])),
+        vec![
+            capitalised(&fill(lang, "changed.intro", &[("field", f), ("when", &when)])),
+            text(lang, "changed.not_you").into(),
+        ],
+    )
+}
+
+/// Sent to the previous address after an email change, with a link that undoes it.
+pub fn email_changed(lang: Lang, name: &str, new_email: &str, at: i64, revert_url: &str, days: i64) -> Message {
+    let when = locale::date_time(lang, at);
+    let mut m = base(
+        lang,
+        name,
+        text(lang, "email_changed.subject").into(),
+        vec![fill(lang, "email_changed.intro", &[("when", &when), ("new", new_email)])],
+    );
+    m.action = Some(Action { label: text(lang, "email_changed.action").into(), url: revert_url.into() });
+    m.after_action = vec![fill(lang, "email_changed.how", &[("days", &days.to_string())])];
+    m
+}
+
+pub fn email_restored(lang: Lang, name: &str) -> Message {
+    base(
+        lang,
+        name,
+        text(lang, "email_restored.subject").into(),
+        vec![text(lang, "email_restored.intro").into()],
+    )
+}
+
+pub fn recovery_code_used(lang: Lang, name: &str, at: i64, left: i64) -> Message {
+    let when = locale::date_time(lang, at);
+    base(
+        lang,
+        name,
+        text(lang, "recovery.subject").into(),
+        vec![
+            fill(lang, "recovery.intro", &[("when", &when), ("left", &left.to_string())]),
+            text(lang, "changed.not_you").into(),
+        ],
+    )
+}

@@ -1,0 +1,163 @@
+//! What mails say, in English, Spanish and Italian. One row per text with all three languages,
+//! so a language cannot lack a text. `{name}`-style slots are filled by [`fill`].
+
+use crate::Lang;
+
+const TEXTS: &[(&str, [&str; 3])] = &[
+    ("greeting", ["Hello {name},", "Hola, {name}:", "Gentile {name},"]),
+    (
+        "footer",
+        [
+            "Sent by Custodia, the privacy portal of your account. We never ask for your password or codes by email.",
+            "Enviado por Custodia, el portal de privacidad de tu cuenta. Nunca te pediremos la contraseña ni códigos por correo.",
+            "Inviato da Custodia, il portale privacy del tuo account. Non chiediamo mai password o codici via email.",
+        ],
+    ),
+    // Confirming a change.
+    ("confirm.subject", ["Confirm the change to your {field}", "Confirma el cambio de tu {field}", "Conferma la modifica di {field}"]),
+    (
+        "confirm.intro",
+        [
+            "You asked to change your {field}. Nothing has changed yet.",
+            "Has pedido cambiar tu {field}. Todavía no ha cambiado nada.",
+            "Hai chiesto di modificare {field}. Per ora non è cambiato nulla.",
+        ],
+    ),
+    ("confirm.new_value", ["New value", "Nuevo valor", "Nuovo valore"]),
+    ("confirm.action", ["Review and confirm", "Revisar y confirmar", "Controlla e conferma"]),
+    (
+        "confirm.how",
+        [
+            "The link works once, for {minutes} minutes. After opening it, enter a code from your authenticator app (or one of your recovery codes).",
+            "El enlace funciona una sola vez, durante {minutes} minutos. Después de abrirlo, introduce un código de tu aplicación de autenticación (o uno de tus códigos de recuperación).",
+            "Il link funziona una sola volta, per {minutes} minuti. Dopo averlo aperto, inserisci un codice della tua app di autenticazione (o uno dei tuoi codici di recupero).",
+        ],
+    ),
+    (
+        "confirm.ignore",
+        [
+            "Did not ask for this? Ignore this message and nothing will change; consider changing your password.",
+            "¿No lo has pedido tú? Ignora este mensaje y no cambiará nada; te recomendamos cambiar tu contraseña.",
+            "Non sei stato tu? Ignora questo messaggio e non cambierà nulla; ti consigliamo di cambiare la password.",
+        ],
+    ),
+    // After a change.
+    ("changed.subject", ["Your {field} was changed", "Tu {field} ha cambiado", "{field} è stato modificato"]),
+    (
+        "changed.intro",
+        [
+            "Your {field} was changed on {when}, confirmed with your authenticator.",
+            "Tu {field} cambió el {when}, con la confirmación de tu aplicación de autenticación.",
+            "{field} è stato modificato il {when}, con la conferma della tua app di autenticazione.",
+        ],
+    ),
+    (
+        "changed.not_you",
+        [
+            "Not you? Sign in, change your password and reply to this message at once so we can help.",
+            "¿No has sido tú? Inicia sesión, cambia tu contraseña y responde a este mensaje enseguida para que te ayudemos.",
+            "Non sei stato tu? Accedi, cambia la password e rispondi subito a questo messaggio per ricevere aiuto.",
+        ],
+    ),
+    // The old address after an email change.
+    (
+        "email_changed.subject",
+        ["The email address of your account was changed", "El correo de tu cuenta ha cambiado", "L'indirizzo email del tuo account è cambiato"],
+    ),
+    (
+        "email_changed.intro",
+        [
+            "On {when} the email address of your account was changed from this address to {new}.",
+            "El {when} el correo de tu cuenta cambió de esta dirección a {new}.",
+            "Il {when} l'indirizzo email del tuo account è stato cambiato da questo a {new}.",
+        ],
+    ),
+    ("email_changed.action", ["This wasn't me: undo the change", "No he sido yo: deshacer el cambio", "Non sono stato io: annulla la modifica"]),
+    (
+        "email_changed.how",
+        [
+            "The link works once, for {days} days. Undoing it restores this address and signs out every device.",
+            "El enlace funciona una vez, durante {days} días. Deshacer restaura esta dirección y cierra la sesión en todos los dispositivos.",
+            "Il link funziona una volta, per {days} giorni. Annullare ripristina questo indirizzo e chiude la sessione su tutti i dispositivi.",
+        ],
+    ),
+    // After an undo.
+    ("email_restored.subject", ["Your email address was restored", "Se ha restaurado tu correo", "Il tuo indirizzo email è stato ripristinato"]),
+    (
+        "email_restored.intro",
+        [
+            "The email address of your account is this one again, and every device was signed out. Sign in and consider changing your password.",
+            "El correo de tu cuenta vuelve a ser este y se ha cerrado la sesión en todos los dispositivos. Inicia sesión y te recomendamos cambiar tu contraseña.",
+            "L'indirizzo email del tuo account è di nuovo questo e la sessione è stata chiusa su tutti i dispositivi. Accedi e valuta di cambiare la password.",
+        ],
+    ),
+    // A recovery code used in place of the authenticator.
+    ("recovery.subject", ["A recovery code was used", "Se ha usado un código de recuperación", "È stato usato un codice di recupero"]),
+    (
+        "recovery.intro",
+        [
+            "On {when} one of your recovery codes was used in place of your authenticator app. {left} codes are left.",
+            "El {when} se usó uno de tus códigos de recuperación en lugar de tu aplicación de autenticación. Te quedan {left}.",
+            "Il {when} è stato usato uno dei tuoi codici di recupero al posto dell'app di autenticazione. Ne restano {left}.",
+        ],
+    ),
+    // Field names, as they fit in the sentences above.
+    ("field.full_name", ["name", "nombre", "il nome"]),
+    ("field.phone", ["phone number", "teléfono", "il numero di telefono"]),
+    ("field.preferred_language", ["preferred language", "idioma preferido", "la lingua preferita"]),
+    ("field.email", ["email address", "correo electrónico", "l'indirizzo email"]),
+    ("field.address", ["postal address", "dirección postal", "l'indirizzo postale"]),
+];
+
+fn index(lang: Lang) -> usize {
+    match lang {
+        Lang::En => 0,
+        Lang::Es => 1,
+        Lang::It => 2,
+    }
+}
+
+pub fn text(lang: Lang, key: &str) -> &'static str {
+    TEXTS.iter().find(|(k, _)| *k == key).map(|(_, t)| t[index(lang)]).unwrap_or("")
+}
+
+/// `text` with its `{slot}`s filled.
+pub fn fill(lang: Lang, key: &str, slots: &[(&str, &str)]) -> String {
+    let mut s = text(lang, key).to_string();
+    for (slot, value) in slots {
+        s = s.replace(&format!("{{{slot}}}"), value);
+    }
+    s
+}
+
+/// Italian and Spanish sentences start with the field; capitalise where it opens one.
+pub fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_exists_in_every_language() {
+        for (key, texts) in TEXTS {
+            for t in texts {
+                assert!(!t.trim().is_empty(), "{key}");
+            }
+            // Slots must match across languages, or a translation drops information.
+            let slots = |t: &str| {
+                let mut v: Vec<String> =
+                    t.split('{').skip(1).filter_map(|p| p.split_once('}')).map(|(s, _)| s.to_string()).collect();
+                v.sort();
+                v
+            };
+            assert_eq!(slots(texts[0]), slots(texts[1]), "{key} es");
+            assert_eq!(slots(texts[0]), slots(texts[2]), "{key} it");
+        }
+    }
+}

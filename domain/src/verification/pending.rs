@@ -1,0 +1,64 @@
+//! Open requests as "My data" lists them, each with a cancel button.
+
+use super::field::{self, Field};
+use crate::audit::{self, Actor, Entry};
+use crate::{Error, Portal, Result};
+
+#[derive(Debug, Clone)]
+pub struct PendingChange {
+    pub id: i64,
+    pub field: Field,
+    pub new_value: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// The customer's changes still waiting for confirmation, oldest first.
+pub async fn pending_for(portal: &Portal, customer_id: i64) -> Result<Vec<PendingChange>> {
+    let rows: Vec<(i64, String, Option<i64>, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, field, target_id, new_value, created_at, expires_at FROM pending_changes \
+         WHERE customer_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY id",
+    )
+    .bind(customer_id)
+    .bind(portal.now())
+    .fetch_all(portal.store.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, key, target, value, created_at, expires_at)| {
+            let field = Field::parse(&key, target)?;
+            Some(PendingChange { id, new_value: field::display(&field, &value), field, created_at, expires_at })
+        })
+        .collect())
+}
+
+/// Cancels one of the customer's own pending changes; its link stops working at once.
+#[tracing::instrument(name = "verification.cancel", skip_all)]
+pub async fn cancel(portal: &Portal, customer_id: i64, id: i64, ip: &str) -> Result<()> {
+    let now = portal.now();
+    let mut tx = portal.store.begin().await?;
+    let done: Option<(String,)> = sqlx::query_as(
+        "UPDATE pending_changes SET status = 'cancelled', resolved_at = $1 \
+         WHERE id = $2 AND customer_id = $3 AND status = 'pending' RETURNING field",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(customer_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (field,) = done.ok_or(Error::NotFound)?;
+    audit::record(
+        &mut tx,
+        now,
+        Entry {
+            actor: Actor::Customer,
+            customer_id: Some(customer_id),
+            action: "verification.cancelled",
+            detail: &field,
+            ip: Some(ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
