@@ -252,3 +252,18 @@ impl Drop for MailSink {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
+
+/// The newest queued (undelivered) message of `kind`, read without delivering it.
+pub async fn peek_outbox(portal: &Portal, kind: &str) -> Option<crate::mail::Mail> {
+    let row: Option<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT content_enc FROM outbox WHERE kind = $1 AND sent_at IS NULL AND content_enc IS NOT NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(kind)
+    .fetch_optional(portal.store.pool())
+    .await
+    .unwrap();
+    let (sealed,) = row?;
+    let plain = portal.keys.open(crate::mail::outbox::SEAL_CONTEXT, &sealed).unwrap();
+    Some(serde_json::from_slice(&plain).unwrap())
+}

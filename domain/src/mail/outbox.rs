@@ -6,7 +6,7 @@ use super::Mail;
 use crate::store::Tx;
 use crate::{Error, Portal, Result};
 
-const SEAL_CONTEXT: &str = "outbox";
+pub(crate) const SEAL_CONTEXT: &str = "outbox";
 /// How long a worker may hold a claimed message before another may take it over (a worker that
 /// died mid-send leaves its claim behind).
 pub const LEASE_SECS: i64 = 120;

@@ -1,0 +1,109 @@
+//! Mail through a real SMTP server (Node's smtp-server, end2end/mail-sink.mjs) receiving what
+//! lettre sends, on SQLite and PostgreSQL.
+
+use domain::identity::totp;
+use domain::mail::{Transport, outbox, worker};
+use domain::verification::{self, Field, NewValue};
+use domain::Portal;
+use domain::on_both_backends;
+use domain::testing::*;
+
+on_both_backends!(an_smtp_outage_during_100_confirmations_loses_no_mail, mail_arrives_in_the_customers_language);
+
+const FROM: &str = "Custodia <privacy@custodia.test>";
+
+async fn customer_id(portal: &Portal, email: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+        .bind(email)
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    id
+}
+
+async fn an_smtp_outage_during_100_confirmations_loses_no_mail(portal: Portal) {
+    let email = "outage@example.test";
+    let (_, secret, _) = enrolled(&portal, email).await;
+    let id = customer_id(&portal, email).await;
+    let port = free_port();
+    let smtp = Transport::smtp(&format!("smtp://127.0.0.1:{port}"), FROM).unwrap();
+
+    // Nothing listens on the port: every delivery attempt fails while changes go on.
+    for i in 0..100 {
+        portal.clock.advance(30);
+        let number = format!("+34 611 000 {i:03}");
+        verification::request_change(&portal, id, Field::Phone, NewValue::Text(number.clone()), &meta())
+            .await
+            .unwrap();
+        let (token,) = pending_token_from_outbox(&portal, email).await;
+        let code = totp::code_at(&secret, portal.now()).unwrap();
+        verification::confirm(&portal, &token, &code, None, &meta()).await.unwrap();
+        if i % 10 == 0 {
+            assert_eq!(worker::deliver_due(&portal, &smtp).await.unwrap(), 0, "the server is down");
+        }
+    }
+    let during = outbox::counts(&portal).await.unwrap();
+    assert_eq!(during.sent, 0);
+    assert_eq!(during.queued, 200, "100 confirmation links + 100 notices, all kept");
+    let (retried,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE attempts > 0 AND last_error IS NOT NULL")
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    assert!(retried > 0, "delivery was attempted and failed");
+
+    // The server comes back on the same port; once the backoff has passed, everything arrives.
+    let sink = MailSink::start_on(port);
+    portal.clock.advance(outbox::MAX_BACKOFF_SECS + 1);
+    let mut delivered = 0;
+    for _ in 0..20 {
+        delivered += worker::deliver_due(&portal, &smtp).await.unwrap();
+        if delivered >= 200 {
+            break;
+        }
+    }
+    assert_eq!(delivered, 200);
+    let after = outbox::counts(&portal).await.unwrap();
+    assert_eq!((after.queued, after.sent, after.failed), (0, 200, 0));
+    let received = sink.messages();
+    let notices = received.iter().filter(|(to, subject, _)| to == &vec![email.to_string()] && subject == "Your phone number was changed").count();
+    assert_eq!(notices, 100, "all 100 notices delivered");
+    assert_eq!(received.len(), 200);
+    let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE content_enc IS NOT NULL")
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "delivered bodies (with their links) are erased");
+}
+
+/// The link in the newest queued confirmation mail (still undelivered: the server is down).
+async fn pending_token_from_outbox(portal: &Portal, to: &str) -> (String,) {
+    let mail = peek_outbox(portal, "confirm_change").await.expect("queued");
+    assert_eq!(mail.to, to);
+    (token_in(&mail.text, "/confirm/").unwrap(),)
+}
+
+async fn mail_arrives_in_the_customers_language(portal: Portal) {
+    let email = "lucia@example.test";
+    let (_, _, _) = enrolled(&portal, email).await;
+    let id = customer_id(&portal, email).await;
+    sqlx::query("UPDATE customers SET preferred_language = 'es' WHERE id = $1")
+        .bind(id)
+        .execute(portal.store.pool())
+        .await
+        .unwrap();
+    let sink = MailSink::start();
+    let smtp = Transport::smtp(&sink.url(), FROM).unwrap();
+    verification::request_change(&portal, id, Field::Phone, NewValue::Text("+34 699 123 456".into()), &meta())
+        .await
+        .unwrap();
+    assert_eq!(worker::deliver_due(&portal, &smtp).await.unwrap(), 1);
+    let received = sink.messages();
+    assert_eq!(received.len(), 1);
+    let (to, subject, text) = &received[0];
+    assert_eq!(to, &vec![email.to_string()]);
+    assert_eq!(subject, "Confirma el cambio de tu teléfono");
+    assert!(text.contains("+34 699 123 456"), "{text}");
+    assert!(text.contains("http://127.0.0.1:3000/confirm/"), "{text}");
+    let token = token_in(text, "/confirm/").unwrap();
+    assert!(verification::preview(&portal, &token, None).await.is_ok(), "the mailed link is the live one");
+}
