@@ -4,4 +4,5 @@ pub mod category;
 pub mod field;
 pub mod header;
 pub mod notice;
+pub mod pending_changes;
 pub mod sign_out;

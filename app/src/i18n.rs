@@ -69,6 +69,22 @@ pub fn message(lang: Lang, code: &str) -> &'static str {
     lookup(lang, &format!("msg.{code}")).unwrap_or_else(|| t(lang, "msg.invalid"))
 }
 
+/// The message for a form outcome `field.problem` ("phone.malformed"): the field's own text if
+/// it has one, else the problem's general one.
+pub fn field_message(lang: Lang, code: &str) -> &'static str {
+    let problem = code.split_once('.').map(|(_, p)| p).unwrap_or(code);
+    lookup(lang, &format!("msg.{code}"))
+        .or_else(|| lookup(lang, &format!("msg.{problem}")))
+        .unwrap_or_else(|| t(lang, "msg.invalid"))
+}
+
+/// The message meant for input `name` in outcome `code`, if the code is about that input.
+pub fn error_for(lang: Lang, code: Option<&str>, name: &str) -> Option<&'static str> {
+    let code = code?;
+    let (field, _) = code.split_once('.')?;
+    (field == name).then(|| field_message(lang, code))
+}
+
 /// A word from a fixed set ("status_delivered"); unknown words (a company's own statuses) are
 /// shown as they are, without their prefix.
 pub fn term(lang: Lang, term: &str) -> String {

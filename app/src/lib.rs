@@ -14,6 +14,8 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::header::SiteHeader;
 use crate::pages::{
+    change::ChangePage, confirm::ConfirmPage, confirmed::ConfirmedPage, dev_mailbox::DevMailboxPage,
+    revert_email::RevertEmailPage,
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
 };
@@ -63,6 +65,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/enroll") view=EnrollPage ssr=SsrMode::Async/>
                     <Route path=path!("/recovery-codes") view=RecoveryCodesPage ssr=SsrMode::Async/>
                     <Route path=path!("/my-data") view=MyDataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/change/:field") view=ChangePage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirmed") view=ConfirmedPage/>
+                    <Route path=path!("/revert-email/:token") view=RevertEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -1,9 +1,14 @@
 //! One page per file.
 
+pub mod change;
+pub mod confirm;
+pub mod confirmed;
+pub mod dev_mailbox;
 pub mod enroll;
 pub mod my_data;
 pub mod not_found;
 pub mod recovery_codes;
+pub mod revert_email;
 pub mod sign_in;
 pub mod sign_in_code;
 

@@ -33,6 +33,8 @@ pub struct Table {
     pub total: i64,
     pub page: i64,
     pub page_size: i64,
+    /// Row ids, for rows the customer can change (addresses); empty otherwise.
+    pub ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,22 +116,23 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
 
 fn whole(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table {
     let total = rows.len() as i64;
-    Table { columns, rows, total, page: 0, page_size: total.max(1) }
+    Table { columns, rows, total, page: 0, page_size: total.max(1), ids: Vec::new() }
 }
 
 async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
-    let rows: Vec<(String, String, Option<String>, String, String, Option<String>, String)> =
+    let rows: Vec<(i64, String, String, Option<String>, String, String, Option<String>, String)> =
         sqlx::query_as(
-            "SELECT label, line1, line2, city, postal_code, region, country FROM addresses \
+            "SELECT id, label, line1, line2, city, postal_code, region, country FROM addresses \
              WHERE customer_id = $1 ORDER BY id",
         )
         .bind(customer_id)
         .fetch_all(portal.store.pool())
         .await?;
-    Ok(whole(
+    let ids = rows.iter().map(|r| r.0).collect();
+    let mut table = whole(
         vec!["label", "address", "city", "postal_code", "region", "country"],
         rows.into_iter()
-            .map(|(label, l1, l2, city, pc, region, country)| {
+            .map(|(_, label, l1, l2, city, pc, region, country)| {
                 let line = match l2 {
                     Some(l2) if !l2.is_empty() => format!("{l1}, {l2}"),
                     _ => l1,
@@ -137,7 +140,9 @@ async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
                 vec![text(label), text(line), text(city), text(pc), opt(region), text(country)]
             })
             .collect(),
-    ))
+    );
+    table.ids = ids;
+    Ok(table)
 }
 
 async fn orders(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
@@ -236,7 +241,8 @@ async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> R
                 vec![
                     text(locale::date_time(lang, at)),
                     Cell::Term(format!("activity_{kind}")),
-                    text(detail),
+                    // A change names the field; the page says it in the customer's language.
+                    if kind == "data_changed" { Cell::Term(format!("field_{detail}")) } else { text(detail) },
                     opt(ip),
                     opt(ua),
                 ]
@@ -245,5 +251,6 @@ async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> R
         total,
         page,
         page_size: ACTIVITY_PAGE_SIZE,
+        ids: Vec::new(),
     })
 }

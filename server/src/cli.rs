@@ -35,12 +35,19 @@ async fn serve() -> ExitCode {
     };
     let addr = app.local_addr();
     tracing::info!(%addr, backend = ?app.portal().store.backend(), "Custodia is listening");
+    let mail = if app.transport().is_dev_mailbox() {
+        format!("the dev mailbox, http://{addr}/dev/mailbox (no CUSTODIA_SMTP_URL set)")
+    } else {
+        "the SMTP server in CUSTODIA_SMTP_URL".to_string()
+    };
     if config.demo {
         println!(
-            "\n  Custodia: http://{addr}/\n  Demo customer: {} / {}\n",
+            "\n  Custodia: http://{addr}/\n  Demo customer: {} / {}\n  Mail goes to {mail}\n",
             domain::demo::DEMO_EMAIL,
             domain::demo::DEMO_PASSWORD
         );
+    } else {
+        println!("\n  Custodia: http://{addr}/\n  Mail goes to {mail}\n");
     }
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,

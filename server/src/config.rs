@@ -27,6 +27,11 @@ pub struct Config {
     pub master_key: MasterKey,
     /// Seed the demo customer into an empty database on start.
     pub demo: bool,
+    /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host:465` (TLS). Unset: mail goes to the dev mailbox page.
+    pub smtp_url: Option<String>,
+    /// The sender of every mail.
+    pub mail_from: String,
 }
 
 #[derive(Clone)]
@@ -43,6 +48,17 @@ impl std::fmt::Debug for MasterKey {
             MasterKey::Value(_) => f.write_str("MasterKey(<from environment>)"),
             MasterKey::File(p) => write!(f, "MasterKey(file {})", p.display()),
         }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    // By hand: the SMTP URL can carry a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "<configured>"))
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,7 +88,18 @@ impl Config {
             public_url,
             master_key,
             demo: matches!(var("CUSTODIA_DEMO").as_deref(), Some("1" | "true" | "yes")),
+            smtp_url: var("CUSTODIA_SMTP_URL"),
+            mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
         })
+    }
+
+    /// Where mail goes: the configured SMTP server, else the dev mailbox.
+    pub fn mail_transport(&self) -> Result<domain::mail::Transport, ConfigError> {
+        match &self.smtp_url {
+            Some(url) => domain::mail::Transport::smtp(url, &self.mail_from)
+                .map_err(|_| ConfigError::Invalid("CUSTODIA_SMTP_URL / CUSTODIA_MAIL_FROM", "expected smtp(s)://… and a mail address")),
+            None => Ok(domain::mail::Transport::DevMailbox),
+        }
     }
 
     pub fn secure_cookies(&self) -> bool {

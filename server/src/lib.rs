@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod error_status;
 pub mod language;
 pub mod security;
 pub mod startup;

@@ -29,6 +29,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     portal: Portal,
+    transport: domain::mail::Transport,
 }
 
 impl Application {
@@ -45,9 +46,14 @@ impl Application {
         if config.demo && domain::demo::seed_if_empty(&portal).await? {
             tracing::info!("seeded the demo customer");
         }
+        let transport = config.mail_transport()?;
         let listener = TcpListener::bind(config.addr).await.map_err(StartError::Listen)?;
-        let router = router(config, portal.clone());
-        Ok(Application { listener, router, portal })
+        let addr = listener.local_addr().map_err(StartError::Listen)?;
+        // Links in mail point where people reach the portal.
+        let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let portal = portal.with_public_url(&public);
+        let router = router(config, portal.clone(), transport.is_dev_mailbox());
+        Ok(Application { listener, router, portal, transport })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -58,20 +64,32 @@ impl Application {
         &self.portal
     }
 
+    pub fn transport(&self) -> &domain::mail::Transport {
+        &self.transport
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, delivering mail alongside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let mail = domain::mail::worker::spawn(self.portal.clone(), self.transport.clone(), MAIL_POLL);
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        // Undelivered mail stays in the outbox for the next start.
+        mail.abort();
+        served
     }
 }
 
-pub fn router(config: &Config, portal: Portal) -> Router {
+/// How often the mail worker looks for due retries and mail queued by other instances.
+const MAIL_POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
+pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
     let options = LeptosOptions::builder()
         .output_name("custodia")
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
         .build();
-    let web = WebSettings { secure_cookies: config.secure_cookies() };
+    let web = WebSettings { secure_cookies: config.secure_cookies(), dev_mailbox };
     let context = {
         let portal = portal.clone();
         move || {
@@ -93,6 +111,7 @@ pub fn router(config: &Config, portal: Portal) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
         .with_state(options)
+        .layer(axum::middleware::from_fn(crate::error_status::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(guard.clone(), security::same_origin_only))
         .layer(axum::middleware::from_fn_with_state(guard, security::headers))
         .route_layer(axum::middleware::from_fn(crate::telemetry::record_route))

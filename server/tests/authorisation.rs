@@ -22,9 +22,27 @@ const ENDPOINTS: &[(&str, &[(&str, &str)])] = &[
     ("confirm_enrollment", &[("code", "000000")]),
     ("recovery_codes", &[]),
     ("verify_code", &[("code", "000000")]),
+    ("change_form", &[("field", "phone")]),
+    ("change_form", &[("field", "address"), ("address_id", "1")]),
+    ("change_form", &[("field", "address"), ("address_id", "2")]),
+    ("request_change", &[("field", "phone"), ("value", "+34 600 000 001")]),
+    ("cancel_change", &[("id", "1")]),
+    ("change_link", &[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]),
+    // Not here: dev_mailbox, which by design shows all mail and exists only without SMTP.
 ];
 
-const PAGES: &[&str] = &["/", "/my-data", "/my-data?activity_page=1", "/enroll", "/recovery-codes", "/sign-in/code"];
+const PAGES: &[&str] = &[
+    "/",
+    "/my-data",
+    "/my-data?activity_page=1",
+    "/enroll",
+    "/recovery-codes",
+    "/sign-in/code",
+    "/change/phone",
+    "/change/address?id=1",
+    "/change/address?id=2",
+    "/confirmed?field=phone",
+];
 
 async fn markers(portal: &Portal, email: &str) -> Vec<String> {
     let (public_id, name): (String, String) =
@@ -65,6 +83,47 @@ async fn customer_a_never_sees_customer_b(portal: Portal) {
     }
     let page = app.page("/my-data", Some(&a_token)).await.text().await.unwrap();
     assert!(page.contains(&a[1]), "A's page shows A's name");
+
+    // B's own rows, addressed by id: A can neither read nor cancel them.
+    let b_id = customer_id(&app.portal, "b@example.test").await;
+    let (b_address,): (i64,) = sqlx::query_as("SELECT MIN(id) FROM addresses WHERE customer_id = $1")
+        .bind(b_id)
+        .fetch_one(app.portal.store.pool())
+        .await
+        .unwrap();
+    let b_pending = domain::verification::request_change(
+        &app.portal,
+        b_id,
+        domain::verification::Field::Phone,
+        domain::verification::NewValue::Text("+34 600 999 999".into()),
+        &meta(),
+    )
+    .await
+    .unwrap();
+    let res = app.call("change_form", Some(&a_token), &[("field", "address"), ("address_id", &b_address.to_string())]).await;
+    assert_ne!(res.status(), 200, "another customer's address is not found");
+    let body = res.text().await.unwrap();
+    assert!(body.contains("NotFound"), "{body}");
+    assert!(b.iter().all(|m| !body.contains(m.as_str())));
+    let res = app.page(&format!("/change/address?id={b_address}"), Some(&a_token)).await.text().await.unwrap();
+    let (b_line1,): (String,) = sqlx::query_as("SELECT line1 FROM addresses WHERE id = $1")
+        .bind(b_address)
+        .fetch_one(app.portal.store.pool())
+        .await
+        .unwrap();
+    assert!(!res.contains(&b_line1), "B's address is not shown to A");
+    let res = app.form("cancel_change", Some(&a_token), &[("id", &b_pending.to_string())]).await;
+    assert_eq!(location(&res), "/my-data?e=change_gone#pending");
+    assert_eq!(domain::verification::pending_for(&app.portal, b_id).await.unwrap().len(), 1, "B's change stands");
+}
+
+async fn customer_id(portal: &Portal, email: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+        .bind(email)
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    id
 }
 
 async fn anonymous_and_half_signed_in_callers_get_nothing(portal: Portal) {

@@ -14,6 +14,9 @@ pub enum AppError {
     BadRequest,
     #[error("temporarily unavailable")]
     Unavailable,
+    /// An emailed link that cannot be used; the code says why (`link_expired`, …).
+    #[error("link not usable")]
+    Link(String),
 }
 
 impl FromServerFnError for AppError {

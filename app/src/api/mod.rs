@@ -1,10 +1,17 @@
 //! Server functions, one per file. Each body is a thin call into the domain crate; the customer
 //! always comes from the session on the server, never from the request's arguments.
 
+pub mod cancel_change;
+pub mod change_form;
+pub mod change_link;
+pub mod dev_mailbox;
 pub mod enrollment;
 pub mod error;
 pub mod my_data;
 pub mod recovery_codes;
+pub mod request_address_change;
+pub mod request_change;
+pub mod revert_email;
 pub mod second_factor;
 pub mod sign_in;
 pub mod sign_out;

@@ -8,6 +8,16 @@ pub struct MyDataView {
     pub public_id: String,
     pub full_name: String,
     pub categories: Vec<CategoryView>,
+    /// Changes waiting for confirmation by link + code.
+    pub pending: Vec<PendingView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingView {
+    pub id: i64,
+    pub field: String,
+    pub new_value: CellView,
+    pub expires: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +47,8 @@ pub struct TableView {
     pub total: i64,
     pub page: i64,
     pub page_size: i64,
+    /// Row ids for rows the customer can change (addresses).
+    pub ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,7 +69,22 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     let data = domain::profile::my_data(&portal, session.customer_id, lang(), activity_page)
         .await
         .map_err(internal)?;
-    Ok(convert::my_data(data))
+    let pending = domain::verification::pending_for(&portal, session.customer_id).await.map_err(internal)?;
+    let mut view = convert::my_data(data);
+    view.pending = pending
+        .into_iter()
+        .map(|p| PendingView {
+            id: p.id,
+            field: p.field.key().to_string(),
+            new_value: if p.field.key() == "preferred_language" {
+                CellView::Term(format!("lang_{}", p.new_value))
+            } else {
+                CellView::Text(p.new_value)
+            },
+            expires: domain::locale::date_time(lang(), p.expires_at),
+        })
+        .collect();
+    Ok(view)
 }
 
 #[cfg(feature = "ssr")]
@@ -99,9 +126,11 @@ mod convert {
                         total: t.total,
                         page: t.page,
                         page_size: t.page_size,
+                        ids: t.ids,
                     }),
                 })
                 .collect(),
+            pending: Vec::new(),
         }
     }
 }

@@ -19,7 +19,15 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
                     {category.fields.iter().map(|(k, v)| view! {
                         <div class="field-row" data-field=k.clone()>
                             <dt>{t(lang, &format!("field.{k}"))}</dt>
-                            <dd>{cell_text(lang, v, none)}</dd>
+                            <dd>
+                                <span class="value">{cell_text(lang, v, none)}</span>
+                                {EDITABLE.contains(&k.as_str()).then(|| view! {
+                                    <a class="change-link" href=format!("/change/{k}")>
+                                        {t(lang, "change.link")}
+                                        <span class="visually-hidden">" " {t(lang, &format!("field.{k}"))}</span>
+                                    </a>
+                                })}
+                            </dd>
                         </div>
                     }).collect_view()}
                 </dl>
@@ -63,6 +71,9 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
     }
 }
 
+/// Fields the customer changes by themselves (confirmed by link + code).
+const EDITABLE: [&str; 4] = ["full_name", "email", "phone", "preferred_language"];
+
 fn cell_text(lang: Lang, cell: &CellView, none: &'static str) -> String {
     match cell {
         CellView::Text(s) if s.is_empty() => none.to_string(),
@@ -79,6 +90,7 @@ fn DataTable(table: TableView, title: String, category: String) -> impl IntoView
         return view! { <p class="empty">{t(lang, "value.no_records")}</p> }.into_any();
     }
     let paged = table.total > table.page_size;
+    let editable = !table.ids.is_empty() && table.ids.len() == table.rows.len();
     let from = table.page * table.page_size + 1;
     let to = (from + table.rows.len() as i64 - 1).max(from);
     let last_page = (table.total - 1) / table.page_size;
@@ -97,11 +109,21 @@ fn DataTable(table: TableView, title: String, category: String) -> impl IntoView
                 <thead>
                     <tr>
                         {table.columns.iter().map(|c| view! { <th scope="col">{t(lang, &format!("col.{c}"))}</th> }).collect_view()}
+                        {editable.then(|| view! { <th scope="col"><span class="visually-hidden">{t(lang, "change.link")}</span></th> })}
                     </tr>
                 </thead>
                 <tbody>
-                    {table.rows.iter().map(|row| view! {
-                        <tr>{row.iter().map(|c| view! { <td>{cell_text(lang, c, none)}</td> }).collect_view()}</tr>
+                    {table.rows.iter().enumerate().map(|(i, row)| view! {
+                        <tr>
+                            {row.iter().map(|c| view! { <td>{cell_text(lang, c, none)}</td> }).collect_view()}
+                            {editable.then(|| view! {
+                                <td>
+                                    <a class="change-link" href=format!("/change/address?id={}", table.ids[i])>
+                                        {t(lang, "change.link")}
+                                    </a>
+                                </td>
+                            })}
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -10,6 +10,10 @@ pub fn Field(
     #[prop(optional)] inputmode: Option<&'static str>,
     #[prop(optional)] hint: Option<&'static str>,
     #[prop(optional)] autofocus: bool,
+    /// What the input starts with (a change form shows the value held now).
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(default = true)] required: bool,
+    #[prop(optional)] maxlength: Option<u32>,
     #[prop(into)] error: Signal<Option<&'static str>>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -39,7 +43,9 @@ pub fn Field(
                 autocomplete=autocomplete
                 inputmode=inputmode
                 autofocus=autofocus
-                required
+                value=value
+                required=required
+                maxlength=maxlength
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=described_by
             />

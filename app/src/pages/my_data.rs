@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::AppError;
 use crate::api::my_data::{MyDataView, my_data};
-use crate::components::{category::CategorySection, sign_out::SignOutButton};
+use super::outcome;
+use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, sign_out::SignOutButton};
 use crate::i18n::{message, t, use_lang};
 
 /// Everything held about the customer, category by category.
@@ -32,6 +33,11 @@ pub fn MyDataPage() -> impl IntoView {
 #[component]
 fn MyData(data: MyDataView) -> impl IntoView {
     let lang = use_lang();
+    let code = outcome();
+    // Outcomes of change requests made on other pages, or of cancelling one here.
+    let notice = Signal::derive(move || {
+        code.get().map(|c| (message(lang, &c), !OK_CODES.contains(&c.as_str())))
+    });
     view! {
         <div class="page-head">
             <div>
@@ -41,6 +47,8 @@ fn MyData(data: MyDataView) -> impl IntoView {
             </div>
             <SignOutButton/>
         </div>
+        <Notice message=notice/>
+        <PendingChanges pending=data.pending.clone()/>
         <div class="layout">
             <nav class="toc" aria-label=t(lang, "my_data.contents")>
                 <ul>
@@ -55,3 +63,5 @@ fn MyData(data: MyDataView) -> impl IntoView {
         </div>
     }
 }
+
+const OK_CODES: [&str; 3] = ["change_sent", "change_sent_email", "change_cancelled"];

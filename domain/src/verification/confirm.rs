@@ -326,6 +326,12 @@ async fn recovery_left(tx: &mut Tx, customer: i64) -> Result<i64> {
     Ok(n)
 }
 
+/// The value held now, for a change form: text, or an address's JSON (`None`: not theirs).
+pub async fn current(portal: &Portal, customer: i64, field: &Field) -> Result<Option<String>> {
+    let mut conn = portal.store.pool().acquire().await?;
+    current_value(&mut *conn, customer, field).await
+}
+
 /// The value held now, in the form pending changes store (`None`: not the customer's).
 pub(crate) async fn current_value(conn: &mut sqlx::AnyConnection, customer: i64, field: &Field) -> Result<Option<String>> {
     Ok(match field {

@@ -146,6 +146,11 @@ pub fn validate(field: &Field, value: &NewValue) -> Result<String> {
     }
 }
 
+/// An address as stored in a pending change or returned by `current`.
+pub fn parse_address(stored: &str) -> Option<AddressValue> {
+    serde_json::from_str(stored).ok()
+}
+
 /// How a stored new value reads for people.
 pub fn display(field: &Field, stored: &str) -> String {
     match field {

@@ -11,7 +11,7 @@ pub mod pending;
 pub mod request;
 pub mod revert;
 
-pub use confirm::{Confirmed, Preview, confirm, preview};
+pub use confirm::{Confirmed, Preview, confirm, current, preview};
 pub use field::{AddressValue, Field, NewValue};
 pub use pending::{PendingChange, cancel, pending_for};
 pub use request::request_change;

@@ -16,6 +16,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(portal: Portal) -> TestApp {
+        Self::start_configured(portal, None).await
+    }
+
+    /// Mail to a real SMTP server instead of the dev mailbox.
+    pub async fn start_with_smtp(portal: Portal, smtp_url: &str) -> TestApp {
+        Self::start_configured(portal, Some(smtp_url.to_string())).await
+    }
+
+    async fn start_configured(portal: Portal, smtp_url: Option<String>) -> TestApp {
         let config = Config {
             database_url: String::new(),
             addr: "127.0.0.1:0".parse().unwrap(),
@@ -23,9 +32,12 @@ impl TestApp {
             public_url: None,
             master_key: MasterKey::Value(String::new()),
             demo: false,
+            smtp_url,
+            mail_from: "Custodia <privacy@custodia.test>".into(),
         };
         let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
         let addr = app.local_addr();
+        let portal = app.portal().clone(); // the one whose links point at this address
         tokio::spawn(app.run_until_stopped());
         let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
         TestApp { addr, portal, client }

@@ -5,14 +5,16 @@ pub mod outcome;
 pub mod request;
 
 pub use cookies::{clear_session_cookie, session_token, set_session_cookie};
-pub use outcome::{go, internal, outcome_code};
-pub use request::{lang, meta, portal, require_session};
+pub use outcome::{field_outcome, go, internal, outcome_code};
+pub use request::{lang, meta, portal, require_session, viewer};
 
 /// Web settings the server provides as context beside the domain handle.
 #[derive(Debug, Clone)]
 pub struct WebSettings {
     /// Cookies get `Secure` and the `__Host-` prefix; off only for plain-http local development.
     pub secure_cookies: bool,
+    /// Mail goes to the dev mailbox page (no SMTP server configured).
+    pub dev_mailbox: bool,
 }
 
 /// The nonce the server put in this page's Content-Security-Policy; inline scripts carry it.

@@ -2,7 +2,7 @@
 //! with or without JavaScript the next page renders the result from a short code in its URL.
 
 use domain::Error;
-use domain::error::Problem;
+use domain::error::{LinkProblem, Problem};
 
 use crate::api::AppError;
 
@@ -25,6 +25,7 @@ pub fn outcome_code(e: &Error) -> &'static str {
             ("code", _) => "code_malformed",
             _ => "invalid",
         },
+        Error::Link(p) => link_code(*p),
         Error::BadCredentials => "credentials",
         Error::Throttled { .. } => "locked",
         Error::Unauthenticated => "expired",
@@ -36,12 +37,42 @@ pub fn outcome_code(e: &Error) -> &'static str {
     }
 }
 
+/// Like [`outcome_code`], but a problem with one input of a change form is `field.problem`
+/// ("phone.malformed"), so the form can put the message beside that input.
+pub fn field_outcome(e: &Error) -> String {
+    match e {
+        Error::Invalid { field, problem } => {
+            let problem = match problem {
+                Problem::Required => "required",
+                Problem::TooLong => "too_long",
+                Problem::Malformed => "malformed",
+                Problem::Unchanged => "unchanged",
+                Problem::Taken => "taken",
+            };
+            format!("{field}.{problem}")
+        }
+        other => outcome_code(other).to_string(),
+    }
+}
+
+pub fn link_code(p: LinkProblem) -> &'static str {
+    match p {
+        LinkProblem::Unknown => "link_unknown",
+        LinkProblem::Expired => "link_expired",
+        LinkProblem::Used => "link_used",
+        LinkProblem::Cancelled => "link_cancelled",
+        LinkProblem::Altered => "link_altered",
+        LinkProblem::Foreign => "link_foreign",
+    }
+}
+
 /// For errors that end a read: internal failures are logged (safely) and hidden.
 pub fn internal(e: Error) -> AppError {
     match e {
         Error::Unauthenticated => AppError::Unauthenticated,
         Error::NotFound => AppError::NotFound,
         Error::Invalid { .. } => AppError::BadRequest,
+        Error::Link(p) => AppError::Link(link_code(p).to_string()),
         other => {
             log_internal(&other);
             AppError::Unavailable

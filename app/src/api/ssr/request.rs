@@ -58,3 +58,10 @@ pub async fn require_session(portal: &Portal, stage: Stage) -> Result<Session, A
         }
     }
 }
+
+/// The fully signed-in customer, if any; for pages that work signed in or not (emailed links).
+pub async fn viewer(portal: &Portal) -> Result<Option<i64>, AppError> {
+    let Some(token) = session_token() else { return Ok(None) };
+    let session = domain::identity::session::resolve(portal, &token).await.map_err(super::internal)?;
+    Ok(session.filter(|s| s.stage == Stage::Full).map(|s| s.customer_id))
+}
