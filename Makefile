@@ -25,9 +25,13 @@ setup-core:
 build:
 	cargo leptos build
 
+# cargo-leptos builds the server with `--cfg erase_components`; the tests use the same flag so
+# they reuse that build instead of compiling every dependency a second time.
+LEPTOS_RUSTFLAGS := --cfg erase_components
+
 test-rust: clean-test-databases
-	cargo test $(RUST_TESTS)
-	cargo test -p app --features ssr
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo test $(RUST_TESTS)
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo test -p app --features ssr
 
 test-e2e:
 	cd end2end && npx playwright test

@@ -16,9 +16,11 @@ const chromium = {
 
 // Each project gets its own server and its own fresh SQLite database, so both can enroll the
 // demo customer from scratch.
+// Each also gets a real SMTP server (mail-sink.mjs) that writes what lettre sends to
+// .data/<project>/mail, where the specs read it.
 const projects = [
-  { name: 'hydrated', port: 3101, javaScriptEnabled: true },
-  { name: 'no-js', port: 3102, javaScriptEnabled: false },
+  { name: 'hydrated', port: 3101, smtp: 2611, javaScriptEnabled: true },
+  { name: 'no-js', port: 3102, smtp: 2612, javaScriptEnabled: false },
 ];
 
 const server = process.env.CUSTODIA_SERVER ?? '../target/debug/server';
@@ -41,8 +43,16 @@ export default defineConfig({
     name: p.name,
     use: { baseURL: `http://127.0.0.1:${p.port}`, javaScriptEnabled: p.javaScriptEnabled },
   })),
-  webServer: projects.map((p) => ({
-    command: `rm -rf .data/${p.name} && mkdir -p .data/${p.name} && exec ${server}`,
+  webServer: projects.flatMap((p) => [{
+    command: `rm -rf .data/${p.name}/mail && exec node mail-sink.mjs --port ${p.smtp} --dir .data/${p.name}/mail`,
+    port: p.smtp,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  }, {
+    // The fixture customers are imported first, with the same CLI a company would use.
+    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && exec ${server}`,
     url: `http://127.0.0.1:${p.port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -50,11 +60,12 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       CUSTODIA_ADDR: `127.0.0.1:${p.port}`,
-      DATABASE_URL: `sqlite://.data/${p.name}/custodia.db`,
-      CUSTODIA_MASTER_KEY_FILE: `.data/${p.name}/master.key`,
+      DATABASE_URL: `sqlite://.data/${p.name}/db/custodia.db`,
+      CUSTODIA_MASTER_KEY_FILE: `.data/${p.name}/db/master.key`,
+      CUSTODIA_SMTP_URL: `smtp://127.0.0.1:${p.smtp}`,
       CUSTODIA_DEMO: '1',
       LEPTOS_SITE_ROOT: '../target/site',
       RUST_LOG: 'warn',
     },
-  })),
+  }]),
 });

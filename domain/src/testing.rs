@@ -11,7 +11,15 @@ pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestDb {
     pub portal: Portal,
+    /// Where the database is, for a second process (the server binary) to open it.
+    pub url: String,
     pg_name: Option<String>,
+}
+
+/// The master key every test portal uses, as the server reads it from CUSTODIA_MASTER_KEY.
+pub fn test_master_key_base64() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode([7u8; 32])
 }
 
 fn pg_admin_url() -> String {
@@ -53,9 +61,10 @@ impl TestDb {
             }
         };
         let store = Store::connect(&url).await.expect("connect and migrate");
+        let url = url.clone();
         let portal = Portal::new(store, Clock::system(), Keys::from_master(&[7; 32]), Policy::default());
         crate::catalogue::ensure_default(&portal).await.unwrap();
-        Some(TestDb { portal, pg_name })
+        Some(TestDb { portal, url, pg_name })
     }
 
     /// Drops the PostgreSQL database (SQLite files live in the temp dir).

@@ -210,6 +210,11 @@ async fn five_wrong_codes_cancel_the_change(portal: Portal) {
     let (id, secret, _, token) = phone_request(&portal, EMAIL, "+34 600 222 222").await;
     let good = code_now(&portal, &secret);
     let wrong = if good == "000000" { "111111" } else { "000000" };
+    // A typo (too few digits) is named, and not counted as a guess.
+    for _ in 0..6 {
+        let r = verification::confirm(&portal, &token, "12 34", None, &meta()).await;
+        assert!(matches!(r, Err(Error::Invalid { field: "code", problem: Problem::Malformed })), "{r:?}");
+    }
     for i in 1..=4 {
         let r = verification::confirm(&portal, &token, wrong, None, &meta()).await;
         assert!(matches!(r, Err(Error::BadCredentials)), "attempt {i}: {r:?}");

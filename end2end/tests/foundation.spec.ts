@@ -61,8 +61,8 @@ test.describe.serial('demo customer', () => {
     for (const category of CATEGORIES) {
       const section = page.locator(`section[data-category="${category}"]`);
       await expect(section.getByRole('heading', { level: 2 })).toBeVisible();
-      // The "why we hold this" details: collapsed at first, opened by the customer.
-      await section.getByText('Why we hold this').click();
+      // "Why we hold this" is open from the start: the reasons are the point of the page.
+      await expect(section.locator('details.about')).toHaveAttribute('open', '');
       for (const label of ['Purpose', 'Legal basis', 'How long we keep it', 'Where it came from', 'Who receives it']) {
         await expect(section.getByText(label, { exact: true })).toBeVisible();
       }

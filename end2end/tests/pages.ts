@@ -1,6 +1,6 @@
 // Shared steps. With JavaScript on, wait for hydration before typing, so every click goes
 // through the hydrated app rather than racing it.
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 
 export const DEMO = { email: 'demo@custodia.test', password: 'custodia-demo-2026' };
 
@@ -14,7 +14,8 @@ export async function open(page: Page, path: string) {
 }
 
 export async function ready(page: Page) {
-  const js = await page.evaluate(() => true).catch(() => false);
+  // page.evaluate works even with JavaScript disabled, so ask the project instead.
+  const js = test.info().project.use.javaScriptEnabled !== false;
   if (js) await expect(page.locator('body')).toHaveAttribute('data-hydrated', 'true');
 }
 

@@ -34,6 +34,9 @@ fn is_same_origin(guard: &Guard, headers: &HeaderMap) -> bool {
         return false;
     }
     match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` with form posts; the
+        // browser-set Sec-Fetch-Site (which no page can forge) then says whether it is ours.
+        Some("null") => fetch_site == Some("same-origin"),
         Some(origin) => match &guard.public_origin {
             Some(expected) => origin == &**expected,
             None => {
@@ -107,6 +110,8 @@ mod tests {
         assert!(is_same_origin(&local, &h(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
         assert!(!is_same_origin(&local, &h(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.test")])));
         assert!(!is_same_origin(&local, &h(&[("host", "a.test"), ("origin", "null")])));
+        assert!(!is_same_origin(&local, &h(&[("host", "a.test"), ("origin", "null"), ("sec-fetch-site", "cross-site")])));
+        assert!(is_same_origin(&local, &h(&[("host", "a.test"), ("origin", "null"), ("sec-fetch-site", "same-origin")])), "no-referrer form posts");
         assert!(!is_same_origin(&local, &h(&[("host", "a.test"), ("sec-fetch-site", "cross-site")])));
         assert!(is_same_origin(&local, &h(&[("host", "a.test")])), "tools without Origin");
 

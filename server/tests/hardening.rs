@@ -62,6 +62,13 @@ async fn cross_site_posts_are_refused(portal: Portal) {
 
     let res = post().header(ORIGIN, "null").send().await.unwrap();
     assert_eq!(res.status(), 403);
+    let res = post().header(ORIGIN, "null").header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(res.status(), 403, "a sandboxed or cross-site page");
+
+    // What Chromium sends for a form post from our own page under Referrer-Policy: no-referrer.
+    let res = post().header(ORIGIN, "null").header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(res.status(), 302);
+    assert_eq!(location(&res), "/enroll");
 
     let res = post().header(ORIGIN, app.origin()).header("sec-fetch-site", "same-origin").send().await.unwrap();
     assert_eq!(res.status(), 302);

@@ -33,7 +33,7 @@ pub async fn revert_email(token: String) -> Result<(), AppError> {
     match domain::verification::revert_email(&portal, &token, &meta()).await {
         Ok(()) => {
             clear_session_cookie();
-            go("/sign-in?e=email_restored");
+            go("/sign-in?e=address_restored");
         }
         Err(e) => go(&format!("/revert-email/{token}?e={}", outcome_code(&e))),
     }

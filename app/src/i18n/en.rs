@@ -181,7 +181,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.change_sent_email", "Check the inbox of your new address: we sent the confirmation link there. Nothing changes until you confirm it."),
     ("msg.change_cancelled", "The change was cancelled. Its link no longer works."),
     ("msg.change_gone", "That change was already confirmed, cancelled or expired."),
-    ("msg.email_restored", "Your previous email address is restored and every device was signed out. Please sign in again."),
+    ("msg.address_restored", "Your previous email address is restored and every device was signed out. Please sign in again."),
     ("msg.link_unknown", "This link is not valid. It may be incomplete: copy the whole link from the email, or ask for the change again."),
     ("msg.link_expired", "This link has expired. Ask for the change again from My data."),
     ("msg.link_used", "This link was already used. Each link works once."),
@@ -205,4 +205,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Email address"),
     ("term.field_preferred_language", "Preferred language"),
     ("term.field_address", "Postal address"),
+    ("msg.code.malformed", "Enter the 6 digits your app shows, or one of your recovery codes."),
 ];

@@ -181,7 +181,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.change_sent_email", "Revisa la bandeja de tu nueva dirección: allí enviamos el enlace de confirmación. No cambia nada hasta que lo confirmes."),
     ("msg.change_cancelled", "Se ha cancelado el cambio. Su enlace ya no funciona."),
     ("msg.change_gone", "Ese cambio ya se había confirmado, cancelado o caducado."),
-    ("msg.email_restored", "Se ha restaurado tu dirección anterior y se ha cerrado la sesión en todos los dispositivos. Vuelve a iniciar sesión."),
+    ("msg.address_restored", "Se ha restaurado tu dirección anterior y se ha cerrado la sesión en todos los dispositivos. Vuelve a iniciar sesión."),
     ("msg.link_unknown", "Este enlace no es válido. Puede estar incompleto: copia el enlace entero del correo o vuelve a pedir el cambio."),
     ("msg.link_expired", "Este enlace ha caducado. Vuelve a pedir el cambio desde Mis datos."),
     ("msg.link_used", "Este enlace ya se usó. Cada enlace funciona una sola vez."),
@@ -205,4 +205,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Correo electrónico"),
     ("term.field_preferred_language", "Idioma preferido"),
     ("term.field_address", "Dirección postal"),
+    ("msg.code.malformed", "Introduce los 6 dígitos que muestra tu aplicación o uno de tus códigos de recuperación."),
 ];

@@ -181,7 +181,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.change_sent_email", "Controlla la casella del nuovo indirizzo: abbiamo inviato lì il link di conferma. Non cambia nulla finché non confermi."),
     ("msg.change_cancelled", "La modifica è stata annullata. Il suo link non funziona più."),
     ("msg.change_gone", "Quella modifica era già confermata, annullata o scaduta."),
-    ("msg.email_restored", "L'indirizzo precedente è stato ripristinato e la sessione è stata chiusa su tutti i dispositivi. Accedi di nuovo."),
+    ("msg.address_restored", "L'indirizzo precedente è stato ripristinato e la sessione è stata chiusa su tutti i dispositivi. Accedi di nuovo."),
     ("msg.link_unknown", "Questo link non è valido. Potrebbe essere incompleto: copia l'intero link dall'email o richiedi di nuovo la modifica."),
     ("msg.link_expired", "Questo link è scaduto. Richiedi di nuovo la modifica da I miei dati."),
     ("msg.link_used", "Questo link è già stato usato. Ogni link funziona una sola volta."),
@@ -205,4 +205,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Indirizzo email"),
     ("term.field_preferred_language", "Lingua preferita"),
     ("term.field_address", "Indirizzo postale"),
+    ("msg.code.malformed", "Inserisci le 6 cifre mostrate dalla tua app o uno dei tuoi codici di recupero."),
 ];

@@ -15,7 +15,10 @@ pub fn MyDataPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let page = move || query.read().get("activity_page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(0);
-    let data = Resource::new(page, my_data);
+    // The outcome code is part of the key: after a form on this page (cancelling a change) the
+    // hydrated app navigates here with a new code, and the data must be read again.
+    let key = move || (page(), query.read().get("e"));
+    let data = Resource::new(key, |(page, _)| my_data(page));
     view! {
         <Title text=format!("{} · Custodia", t(lang, "my_data.title"))/>
         <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>

@@ -18,7 +18,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     let notice = Signal::derive(move || {
         code.get().filter(|c| !c.starts_with("email") && !c.starts_with("password")).map(|c| {
-            (message(lang, &c), c != "signed_out")
+            (message(lang, &c), c != "signed_out" && c != "address_restored")
         })
     });
     view! {

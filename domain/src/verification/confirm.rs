@@ -121,6 +121,11 @@ pub async fn confirm(
     if code.len() > 64 {
         return Err(Error::invalid("code", Problem::TooLong));
     }
+    // Digits that are not six of them are a typo, not a guess: say so, and do not count it.
+    let digits_only = code.chars().all(|c| c.is_ascii_digit() || c.is_whitespace());
+    if digits_only && totp::parse_code(code).is_none() {
+        return Err(Error::invalid("code", Problem::Malformed));
+    }
     let customer = row.customer_id;
     let (email, name, lang, secret_enc): (String, String, String, Option<Vec<u8>>) = sqlx::query_as(
         "SELECT email, full_name, preferred_language, totp_secret_enc FROM customers WHERE id = $1",

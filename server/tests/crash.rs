@@ -1,0 +1,141 @@
+//! The real server binary killed with SIGKILL while it confirms changes: every change is either
+//! fully applied (data, link consumed, audit row, activity row, notice queued) or not at all.
+//! On SQLite and PostgreSQL; the SQLite file passes `PRAGMA integrity_check` afterwards.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use domain::identity::totp;
+use domain::testing::*;
+use domain::verification::{self, Field, NewValue};
+use domain::{Backend, Portal};
+
+const ROUNDS: usize = 12;
+
+fn start_server(db_url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .env("DATABASE_URL", db_url)
+        .env("CUSTODIA_ADDR", format!("127.0.0.1:{port}"))
+        .env("CUSTODIA_MASTER_KEY", test_master_key_base64())
+        // Mail stays queued in the outbox: nothing listens here.
+        .env("CUSTODIA_SMTP_URL", format!("smtp://127.0.0.1:{}", free_port()))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary")
+}
+
+async fn wait_healthy(client: &reqwest::Client, port: u16) {
+    for _ in 0..200 {
+        if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
+            if r.status().is_success() {
+                return;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("server did not become healthy");
+}
+
+struct State {
+    status: String,
+    phone: Option<String>,
+    audit: i64,
+    activity: i64,
+    notices: i64,
+}
+
+async fn state(portal: &Portal, customer: i64) -> State {
+    let pool = portal.store.pool();
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM pending_changes WHERE customer_id = $1")
+        .bind(customer)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let (phone,): (Option<String>,) =
+        sqlx::query_as("SELECT phone FROM customers WHERE id = $1").bind(customer).fetch_one(pool).await.unwrap();
+    let count = |sql: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(sql).bind(customer).fetch_one(pool).await.unwrap();
+        n
+    };
+    State {
+        status,
+        phone,
+        audit: count("SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action = 'verification.applied'").await,
+        activity: count("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1 AND kind = 'data_changed'").await,
+        notices: count("SELECT COUNT(*) FROM outbox WHERE customer_id = $1 AND kind = 'changed'").await,
+    }
+}
+
+async fn killed_mid_confirmation(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let portal = db.portal.clone();
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let (mut applied, mut untouched) = (0, 0);
+    for round in 0..ROUNDS {
+        // A fresh customer per round: each has its own unused TOTP steps.
+        let email = format!("crash{round}@example.test");
+        let (_, secret, _) = enrolled(&portal, &email).await;
+        let (customer,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+            .bind(&email)
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        let new_phone = format!("+34 600 900 {round:03}");
+        verification::request_change(&portal, customer, Field::Phone, NewValue::Text(new_phone.clone()), &meta())
+            .await
+            .unwrap();
+        let token = token_in(&peek_outbox(&portal, "confirm_change").await.unwrap().text, "/confirm/").unwrap();
+        let code = totp::code_at(&secret, portal.now() + 30).unwrap();
+
+        let port = free_port();
+        let mut child = start_server(&db.url, port);
+        wait_healthy(&client, port).await;
+        let origin = format!("http://127.0.0.1:{port}");
+        let request = client
+            .post(format!("{origin}/api/confirm_change"))
+            .header("origin", &origin)
+            .header("accept", "text/html")
+            .form(&[("token", token.as_str()), ("code", code.as_str())])
+            .send();
+        // Kill at a different moment each round: before, during or after the transaction.
+        let delay = Duration::from_micros((round as u64 * 1_700) % 12_000);
+        tokio::select! {
+            _ = request => {}
+            _ = tokio::time::sleep(delay) => {}
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+
+        let s = state(&portal, customer).await;
+        if s.status == "applied" {
+            applied += 1;
+            assert_eq!(s.phone.as_deref(), Some(new_phone.as_str()), "round {round}: applied means written");
+            assert_eq!((s.audit, s.activity, s.notices), (1, 1, 1), "round {round}: with audit, activity and notice");
+        } else {
+            untouched += 1;
+            assert_eq!(s.status, "pending", "round {round}");
+            assert_ne!(s.phone.as_deref(), Some(new_phone.as_str()), "round {round}: not applied means not written");
+            assert_eq!((s.audit, s.activity, s.notices), (0, 0, 0), "round {round}: and nothing else");
+            // The link still works after the crash.
+            verification::confirm(&portal, &token, &code, None, &meta()).await.unwrap();
+        }
+    }
+    eprintln!("{backend:?}: {applied} confirmations completed before the kill, {untouched} cut off");
+    if backend == Backend::Sqlite {
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(portal.store.pool()).await.unwrap();
+        assert_eq!(check, "ok");
+    }
+    db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_killed_mid_confirmation_is_all_or_nothing() {
+    killed_mid_confirmation(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_killed_mid_confirmation_is_all_or_nothing() {
+    killed_mid_confirmation(Backend::Postgres).await;
+}
