@@ -5,4 +5,5 @@ pub mod field;
 pub mod header;
 pub mod notice;
 pub mod pending_changes;
+pub mod requests;
 pub mod sign_out;

@@ -159,7 +159,7 @@ mod tests {
         let en = keys(Lang::En);
         for lang in Lang::ALL {
             assert_eq!(keys(lang).len(), lang.table().len(), "{lang:?} repeats a key");
-            let missing: Vec<_> = en.difference(&keys(lang)).collect();
+            let missing: Vec<_> = en.difference(&keys(lang)).copied().collect();
             let extra: Vec<_> = keys(lang).difference(&en).copied().collect();
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
             assert!(extra.is_empty(), "{lang:?} has keys English lacks: {extra:?}");

@@ -15,7 +15,7 @@ use leptos_router::{SsrMode, path};
 use crate::components::header::SiteHeader;
 use crate::pages::{
     change::ChangePage, confirm::ConfirmPage, confirmed::ConfirmedPage, dev_mailbox::DevMailboxPage,
-    revert_email::RevertEmailPage,
+    revert_email::RevertEmailPage, new_request::NewRequestPage,
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
 };
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/change/:field") view=ChangePage ssr=SsrMode::Async/>
                     <Route path=path!("/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/confirmed") view=ConfirmedPage/>
+                    <Route path=path!("/requests/new") view=NewRequestPage/>
                     <Route path=path!("/revert-email/:token") view=RevertEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>

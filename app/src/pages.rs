@@ -6,6 +6,7 @@ pub mod confirmed;
 pub mod dev_mailbox;
 pub mod enroll;
 pub mod my_data;
+pub mod new_request;
 pub mod not_found;
 pub mod recovery_codes;
 pub mod revert_email;

@@ -15,6 +15,7 @@ pub mod locale;
 pub mod mail;
 pub mod portal;
 pub mod profile;
+pub mod requests;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -15,6 +15,7 @@ pub mod revert_email;
 pub mod second_factor;
 pub mod sign_in;
 pub mod sign_out;
+pub mod submit_request;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 

@@ -10,6 +10,8 @@ pub struct MyDataView {
     pub categories: Vec<CategoryView>,
     /// Changes waiting for confirmation by link + code.
     pub pending: Vec<PendingView>,
+    /// Corrections and disputes sent to the company, with their status and deadline.
+    pub requests: Vec<super::submit_request::RequestView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +86,17 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             expires: domain::locale::date_time(lang(), p.expires_at),
         })
         .collect();
+    let requests = domain::requests::for_customer(&portal, session.customer_id).await.map_err(internal)?;
+    view.requests = requests
+        .into_iter()
+        .map(|r| super::submit_request::RequestView {
+            kind: r.kind,
+            subject: r.subject,
+            status: r.status,
+            received: domain::locale::date(lang(), r.received_at),
+            due: domain::locale::date(lang(), r.due_at),
+        })
+        .collect();
     Ok(view)
 }
 
@@ -131,6 +144,7 @@ mod convert {
                 })
                 .collect(),
             pending: Vec::new(),
+            requests: Vec::new(),
         }
     }
 }

@@ -21,6 +21,12 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
                             <dt>{t(lang, &format!("field.{k}"))}</dt>
                             <dd>
                                 <span class="value">{cell_text(lang, v, none)}</span>
+                                {(k == "date_of_birth").then(|| view! {
+                                    <a class="change-link" href="/requests/new?subject=date_of_birth">
+                                        {t(lang, "request.correct_link")}
+                                        <span class="visually-hidden">" " {t(lang, "field.date_of_birth")}</span>
+                                    </a>
+                                })}
                                 {EDITABLE.contains(&k.as_str()).then(|| view! {
                                     <a class="change-link" href=format!("/change/{k}")>
                                         {t(lang, "change.link")}
@@ -33,6 +39,12 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
                 </dl>
             })}
             {category.table.clone().map(|table| view! { <DataTable table=table title=category.title.clone() category=key.clone()/> })}
+            <p class="dispute">
+                <a href=format!("/requests/new?subject={key}")>
+                    {t(lang, "request.dispute_link")}
+                    <span class="visually-hidden">" " {category.title.clone()}</span>
+                </a>
+            </p>
             <details class="about" open>
                 <summary>{t(lang, "about.summary")}</summary>
                 <dl>

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::AppError;
 use crate::api::my_data::{MyDataView, my_data};
 use super::outcome;
-use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, sign_out::SignOutButton};
+use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, requests::Requests, sign_out::SignOutButton};
 use crate::i18n::{message, t, use_lang};
 
 /// Everything held about the customer, category by category.
@@ -52,6 +52,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
         </div>
         <Notice message=notice/>
         <PendingChanges pending=data.pending.clone()/>
+        <Requests requests=data.requests.clone()/>
         <div class="layout">
             <nav class="toc" aria-label=t(lang, "my_data.contents")>
                 <ul>
@@ -67,4 +68,4 @@ fn MyData(data: MyDataView) -> impl IntoView {
     }
 }
 
-const OK_CODES: [&str; 3] = ["change_sent", "change_sent_email", "change_cancelled"];
+const OK_CODES: [&str; 4] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent"];
