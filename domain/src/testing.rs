@@ -129,6 +129,16 @@ pub async fn customer(portal: &Portal, email: &str) -> i64 {
     id
 }
 
+/// The id of the customer with this email.
+pub async fn customer_id(portal: &Portal, email: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
+        .bind(email)
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    id
+}
+
 pub async fn session(portal: &Portal, token: &str) -> Option<Session> {
     identity::session::resolve(portal, token).await.unwrap()
 }

@@ -12,14 +12,6 @@ on_both_backends!(an_smtp_outage_during_100_confirmations_loses_no_mail, mail_ar
 
 const FROM: &str = "Custodia <privacy@custodia.test>";
 
-async fn customer_id(portal: &Portal, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-        .bind(email)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
-    id
-}
 
 async fn an_smtp_outage_during_100_confirmations_loses_no_mail(portal: Portal) {
     let email = "outage@example.test";

@@ -43,14 +43,6 @@ async fn count(portal: &Portal, sql: &str, id: i64) -> i64 {
     n
 }
 
-async fn customer_id(portal: &Portal, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-        .bind(email)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
-    id
-}
 
 /// Enrolls a customer and asks to change their phone; returns (id, secret, codes, link token).
 async fn phone_request(portal: &Portal, email: &str, new: &str) -> (i64, Vec<u8>, Vec<String>, String) {

@@ -135,3 +135,24 @@ test('a cancelled change leaves its link with a clear explanation', async ({ pag
   await expect(page.locator('[data-reason]')).toHaveAttribute('data-reason', 'link_cancelled');
   await expect(page.locator('#new-value')).toHaveCount(0);
 });
+
+test('a date of birth is corrected by request, and the request is followed on My data', async ({ page }) => {
+  await enroll(page, 'luca@example.test');
+  await page.locator('section[data-category="profile"]').getByRole('link', { name: 'Ask us to correct Date of birth' }).click();
+  await expect(page).toHaveURL(/\/requests\/new\?subject=date_of_birth$/);
+  await ready(page);
+  await expect(page.locator('#request-subject')).toHaveText('Date of birth');
+  await page.getByLabel('What is wrong, and what is right?').fill('wrong');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('#field-explanation-error')).toContainText('at least 10 characters');
+  await ready(page);
+  await page.getByLabel('What is wrong, and what is right?').fill('I was born on 2 November 1978, not 1979.');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page).toHaveURL(/\/my-data\?e=request_sent/);
+  await ready(page);
+  const requests = page.locator('#requests');
+  await expect(requests).toContainText('Correction: Date of birth');
+  await expect(requests.locator('.request-status')).toHaveText('Received');
+  // Nothing changed by itself.
+  await expect(page.locator('[data-field="date_of_birth"] .value')).toContainText('1979');
+});

@@ -117,14 +117,6 @@ async fn customer_a_never_sees_customer_b(portal: Portal) {
     assert_eq!(domain::verification::pending_for(&app.portal, b_id).await.unwrap().len(), 1, "B's change stands");
 }
 
-async fn customer_id(portal: &Portal, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-        .bind(email)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
-    id
-}
 
 async fn anonymous_and_half_signed_in_callers_get_nothing(portal: Portal) {
     enrolled(&portal, "a@example.test").await;
