@@ -57,7 +57,7 @@ impl Application {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address")
+        self.listener.local_addr().expect("bound listener has an address") // ok: bound in build()
     }
 
     pub fn portal(&self) -> &Portal {

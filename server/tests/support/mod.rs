@@ -62,27 +62,24 @@ impl TestApp {
 
     /// A plain HTML form post from this site (what the browser does with JavaScript off).
     pub async fn form(&self, endpoint: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Response {
-        let mut req = self
-            .client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .header(ACCEPT, "text/html")
-            .header(ORIGIN, self.origin())
-            .header("sec-fetch-site", "same-origin")
-            .form(fields);
-        if let Some(t) = token {
-            req = req.header(COOKIE, format!("custodia_session={t}"));
-        }
-        req.send().await.unwrap()
+        self.post(endpoint, token, fields, Some("text/html")).await
     }
 
     /// A server function called as the hydrated app calls it (JSON back).
     pub async fn call(&self, endpoint: &str, token: Option<&str>, fields: &[(&str, &str)]) -> Response {
+        self.post(endpoint, token, fields, None).await
+    }
+
+    async fn post(&self, endpoint: &str, token: Option<&str>, fields: &[(&str, &str)], accept: Option<&str>) -> Response {
         let mut req = self
             .client
             .post(self.url(&format!("/api/{endpoint}")))
             .header(ORIGIN, self.origin())
             .header("sec-fetch-site", "same-origin")
             .form(fields);
+        if let Some(a) = accept {
+            req = req.header(ACCEPT, a);
+        }
         if let Some(t) = token {
             req = req.header(COOKIE, format!("custodia_session={t}"));
         }
