@@ -1,6 +1,6 @@
 //! Custodia's web application: pages, components and server functions, rendered on the server
 //! and hydrated in the browser. Every page works without JavaScript.
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 
 pub mod api;
 pub mod components;

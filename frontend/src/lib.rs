@@ -1,3 +1,4 @@
+#![recursion_limit = "512"]
 //! The browser entry point. Everything it shows was rendered by the server first; this only hydrates.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -32,7 +32,7 @@ pub fn one_month_after(unix: i64) -> i64 {
         time::Month::December => (t.year() + 1, time::Month::January),
         m => (t.year(), m.next()),
     };
-    let last = time::util::days_in_year_month(year, month);
+    let last = month.length(year);
     let date = time::Date::from_calendar_date(year, month, t.day().min(last)).unwrap_or(t.date());
     t.replace_date(date).unix_timestamp()
 }
