@@ -96,6 +96,12 @@ pub fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// Whether `text` has the shape of a [`random_token`] (43 URL-safe characters). Anything else
+/// arriving in a URL is not one of ours, and need not be looked up or echoed.
+pub fn is_token_shape(text: &str) -> bool {
+    text.len() == 43 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// Plain SHA-256 (hex) of a high-entropy token; enough, since a 256-bit token cannot be guessed.
 pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))

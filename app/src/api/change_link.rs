@@ -43,9 +43,8 @@ pub async fn confirm_change(token: String, code: String) -> Result<(), AppError>
 
     let portal = portal()?;
     let viewer = viewer(&portal).await?;
-    // Tokens are URL-safe base64; anything else never reaches a URL we build.
-    let safe = token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !safe {
+    // Anything not shaped like our tokens never reaches a URL we build.
+    if !domain::keys::is_token_shape(&token) {
         go("/confirm/invalid");
         return Ok(());
     }

@@ -25,8 +25,7 @@ pub async fn revert_email(token: String) -> Result<(), AppError> {
     use super::ssr::*;
 
     let portal = portal()?;
-    let safe = token.len() <= 64 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !safe {
+    if !domain::keys::is_token_shape(&token) {
         go("/revert-email/invalid");
         return Ok(());
     }

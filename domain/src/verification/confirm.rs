@@ -74,15 +74,10 @@ fn check(portal: &Portal, row: &Row, hash: &str, viewer: Option<i64>) -> Result<
     Ok(())
 }
 
-/// A token as it arrives in a URL; anything else cannot be one of ours.
-fn plausible_token(token: &str) -> bool {
-    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// What the link would change. Reads only.
 #[tracing::instrument(name = "verification.preview", skip_all)]
 pub async fn preview(portal: &Portal, token: &str, viewer: Option<i64>) -> Result<Preview> {
-    if !plausible_token(token) {
+    if !crate::keys::is_token_shape(token) {
         return Err(Error::Link(LinkProblem::Unknown));
     }
     let hash = token_hash(token);
@@ -109,7 +104,7 @@ pub async fn confirm(
     viewer: Option<i64>,
     meta: &RequestMeta,
 ) -> Result<Confirmed> {
-    if !plausible_token(token) {
+    if !crate::keys::is_token_shape(token) {
         return Err(Error::Link(LinkProblem::Unknown));
     }
     let hash = token_hash(token);

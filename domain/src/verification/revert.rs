@@ -23,7 +23,7 @@ struct Row {
 }
 
 async fn usable(portal: &Portal, token: &str) -> Result<Row> {
-    if token.len() != 43 {
+    if !crate::keys::is_token_shape(token) {
         return Err(Error::Link(LinkProblem::Unknown));
     }
     let row: Option<(i64, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
