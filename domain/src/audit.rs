@@ -7,6 +7,8 @@ use crate::{Portal, Result};
 #[derive(Debug, Clone, Copy)]
 pub enum Actor {
     Customer,
+    /// A member of staff; the entry's detail names them by pseudonym, never by email.
+    Staff,
     System,
 }
 
@@ -14,6 +16,7 @@ impl Actor {
     fn as_str(self) -> &'static str {
         match self {
             Actor::Customer => "customer",
+            Actor::Staff => "staff",
             Actor::System => "system",
         }
     }

@@ -49,6 +49,9 @@ pub enum Error {
     Unauthenticated,
     #[error("not found")]
     NotFound,
+    /// Signed in, but this role may not do this.
+    #[error("not allowed for this role")]
+    Forbidden,
     /// An emailed link that cannot be used.
     #[error("link not usable: {0:?}")]
     Link(LinkProblem),

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod portal;
 pub mod profile;
 pub mod requests;
+pub mod staff;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -31,6 +31,14 @@ pub struct Policy {
     pub email_revert_secs: i64,
     /// Wrong codes on one confirmation link before its change is cancelled.
     pub codes_before_cancel: i64,
+    /// A staff session ends after this much inactivity.
+    pub staff_idle_secs: i64,
+    /// A staff session ends this long after sign-in.
+    pub staff_absolute_secs: i64,
+    /// Customer look-ups and reveals by one staff member in an hour before DPOs are alerted.
+    pub staff_reads_per_hour_alert: i64,
+    /// A request is "due soon" this long before its deadline.
+    pub request_due_soon_secs: i64,
 }
 
 impl Default for Policy {
@@ -47,6 +55,10 @@ impl Default for Policy {
             change_link_secs: 10 * 60,
             email_revert_secs: 7 * 24 * 60 * 60,
             codes_before_cancel: 5,
+            staff_idle_secs: 15 * 60,
+            staff_absolute_secs: 10 * 60 * 60,
+            staff_reads_per_hour_alert: 30,
+            request_due_soon_secs: 7 * 24 * 60 * 60,
         }
     }
 }

@@ -286,3 +286,19 @@ pub async fn peek_outbox(portal: &Portal, kind: &str) -> Option<crate::mail::Mai
     let plain = portal.keys.open(crate::mail::outbox::SEAL_CONTEXT, &sealed).unwrap();
     Some(serde_json::from_slice(&plain).unwrap())
 }
+
+/// A staff member with `role`, signed in: (session token, session, TOTP secret).
+pub async fn staff_signed_in(portal: &Portal, email: &str, role: crate::staff::Role) -> (String, crate::staff::StaffSession, Vec<u8>) {
+    let made = crate::staff::add(portal, email, role, PASSWORD, None).await.expect("staff add");
+    let secret = secret_from_base32(&made.totp_key);
+    let token = staff_sign_in(portal, email, &secret).await;
+    let session = crate::staff::session::resolve(portal, &token).await.unwrap().expect("staff session");
+    (token, session, secret)
+}
+
+/// Signs an existing staff member in with a fresh code (moving the clock past the last step).
+pub async fn staff_sign_in(portal: &Portal, email: &str, secret: &[u8]) -> String {
+    portal.clock.advance(identity::totp::STEP_SECS);
+    let code = identity::totp::code_at(secret, portal.now()).unwrap();
+    crate::staff::sign_in(portal, email, PASSWORD, &code, &meta()).await.expect("staff sign-in").token
+}

@@ -89,3 +89,47 @@ pub fn recovery_code_used(lang: Lang, name: &str, at: i64, left: i64) -> Message
         ],
     )
 }
+
+fn request_action(lang: Lang, m: &mut Message, url: &str) {
+    m.action = Some(Action { label: text(lang, "request.action").into(), url: url.into() });
+}
+
+/// Acknowledges a request with its legal deadline.
+pub fn request_received(lang: Lang, name: &str, kind: &str, at: i64, due: i64, url: &str) -> Message {
+    let k = text(lang, &format!("kind.{kind}"));
+    let mut m = base(
+        lang,
+        name,
+        fill(lang, "received.subject", &[("kind", k)]),
+        vec![fill(lang, "received.intro", &[("when", &locale::date(lang, at)), ("due", &locale::date(lang, due))])],
+    );
+    request_action(lang, &mut m, url);
+    m
+}
+
+/// Staff wrote about a request (and perhaps changed its status).
+pub fn request_update(lang: Lang, name: &str, kind: &str, status: &str, message: &str, url: &str) -> Message {
+    let k = text(lang, &format!("kind.{kind}"));
+    let mut m = base(
+        lang,
+        name,
+        fill(lang, "update.subject", &[("kind", k)]),
+        vec![fill(lang, "update.intro", &[("status", text(lang, &format!("status.{status}")))])],
+    );
+    m.value = Some(Labelled { label: text(lang, "update.message").into(), value: message.into() });
+    request_action(lang, &mut m, url);
+    m
+}
+
+/// The deadline was extended, with the reason, before the first month ended.
+pub fn request_extended(lang: Lang, name: &str, due: i64, reason: &str, url: &str) -> Message {
+    let mut m = base(
+        lang,
+        name,
+        text(lang, "extended.subject").into(),
+        vec![fill(lang, "extended.intro", &[("due", &locale::date(lang, due))])],
+    );
+    m.value = Some(Labelled { label: text(lang, "extended.reason").into(), value: reason.into() });
+    request_action(lang, &mut m, url);
+    m
+}

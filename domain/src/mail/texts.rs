@@ -107,6 +107,39 @@ const TEXTS: &[(&str, [&str; 3])] = &[
     ("field.preferred_language", ["preferred language", "idioma preferido", "la lingua preferita"]),
     ("field.email", ["email address", "correo electrónico", "l'indirizzo email"]),
     ("field.address", ["postal address", "dirección postal", "l'indirizzo postale"]),
+    ("field.date_of_birth", ["date of birth", "fecha de nacimiento", "la data di nascita"]),
+    // Requests to the company.
+    ("kind.correction", ["correction", "corrección", "correzione"]),
+    ("kind.dispute", ["dispute", "reclamación sobre un dato", "contestazione"]),
+    ("kind.complaint", ["privacy concern", "consulta de privacidad", "segnalazione sulla privacy"]),
+    ("request.action", ["View your request", "Ver tu solicitud", "Vedi la tua richiesta"]),
+    ("received.subject", ["We received your request ({kind})", "Hemos recibido tu solicitud ({kind})", "Abbiamo ricevuto la tua richiesta ({kind})"]),
+    (
+        "received.intro",
+        [
+            "Thank you: we received your request on {when}. The law gives us until {due} to answer; you will hear from us sooner if we can.",
+            "Gracias: hemos recibido tu solicitud el {when}. La ley nos da hasta el {due} para responder; te escribiremos antes si podemos.",
+            "Grazie: abbiamo ricevuto la tua richiesta il {when}. La legge ci dà tempo fino al {due} per rispondere; ti scriveremo prima se possibile.",
+        ],
+    ),
+    ("update.subject", ["News about your request ({kind})", "Novedades sobre tu solicitud ({kind})", "Novità sulla tua richiesta ({kind})"]),
+    ("update.intro", ["Our support team wrote about your request. Its status is now: {status}.", "Nuestro equipo de soporte ha escrito sobre tu solicitud. Su estado ahora es: {status}.", "Il nostro team di assistenza ha scritto sulla tua richiesta. Il suo stato ora è: {status}."]),
+    ("update.message", ["Message", "Mensaje", "Messaggio"]),
+    ("extended.subject", ["We need more time for your request", "Necesitamos más tiempo para tu solicitud", "Ci serve più tempo per la tua richiesta"]),
+    (
+        "extended.intro",
+        [
+            "Your request is complex, so we have extended the deadline for our answer, as the law allows, to {due}. The reason:",
+            "Tu solicitud es compleja, así que hemos ampliado el plazo de respuesta, como permite la ley, hasta el {due}. El motivo:",
+            "La tua richiesta è complessa, quindi abbiamo prorogato il termine della risposta, come consente la legge, al {due}. Il motivo:",
+        ],
+    ),
+    ("extended.reason", ["Reason", "Motivo", "Motivo"]),
+    ("status.new", ["received", "recibida", "ricevuta"]),
+    ("status.in_progress", ["in progress", "en curso", "in lavorazione"]),
+    ("status.waiting_customer", ["waiting for you", "pendiente de tu respuesta", "in attesa di una tua risposta"]),
+    ("status.done", ["done", "resuelta", "completata"]),
+    ("status.rejected", ["rejected", "rechazada", "respinta"]),
 ];
 
 fn index(lang: Lang) -> usize {

@@ -35,21 +35,23 @@ struct Row {
     payload_hash: String,
     status: String,
     expires_at: i64,
+    /// Set when staff proposed this change on a correction request.
+    request_id: Option<i64>,
 }
 
 async fn find<'e, E>(exec: E, hash: &str) -> Result<Option<Row>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let row: Option<(i64, i64, String, Option<i64>, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, customer_id, field, target_id, new_value, payload_hash, status, expires_at \
+    let row: Option<(i64, i64, String, Option<i64>, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, customer_id, field, target_id, new_value, payload_hash, status, expires_at, request_id \
          FROM pending_changes WHERE token_hash = $1",
     )
     .bind(hash)
     .fetch_optional(exec)
     .await?;
-    Ok(row.and_then(|(id, customer_id, key, target, new_value, payload_hash, status, expires_at)| {
-        Some(Row { id, customer_id, field: Field::parse(&key, target)?, new_value, payload_hash, status, expires_at })
+    Ok(row.and_then(|(id, customer_id, key, target, new_value, payload_hash, status, expires_at, request_id)| {
+        Some(Row { id, customer_id, field: Field::parse(&key, target)?, new_value, payload_hash, status, expires_at, request_id })
     }))
 }
 
@@ -176,6 +178,9 @@ pub async fn confirm(
     .bind(meta.user_agent.chars().take(200).collect::<String>())
     .execute(&mut *tx)
     .await?;
+    if let Some(request_id) = row.request_id {
+        crate::requests::work::correction_confirmed(&mut tx, now, request_id, row.field.key()).await?;
+    }
     audit::record(
         &mut tx,
         now,
@@ -247,6 +252,7 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
         Field::FullName => set_column(tx, customer, "full_name", Some(v), now).await?,
         Field::Phone => set_column(tx, customer, "phone", (!v.is_empty()).then_some(v), now).await?,
         Field::PreferredLanguage => set_column(tx, customer, "preferred_language", Some(v), now).await?,
+        Field::DateOfBirth => set_column(tx, customer, "date_of_birth", Some(v), now).await?,
         Field::Email => {
             let done = sqlx::query(
                 "UPDATE customers SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
@@ -362,6 +368,7 @@ pub(crate) async fn current_value(conn: &mut sqlx::AnyConnection, customer: i64,
                 Field::FullName => "full_name",
                 Field::Phone => "phone",
                 Field::PreferredLanguage => "preferred_language",
+                Field::DateOfBirth => "date_of_birth",
                 _ => "email",
             };
             let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {column} FROM customers WHERE id = $1"))

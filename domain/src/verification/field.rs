@@ -14,6 +14,8 @@ pub enum Field {
     Email,
     /// One of the customer's postal addresses, by row id.
     Address(i64),
+    /// Only ever proposed by staff on a correction request; the customer confirms it.
+    DateOfBirth,
 }
 
 impl Field {
@@ -24,7 +26,13 @@ impl Field {
             Field::PreferredLanguage => "preferred_language",
             Field::Email => "email",
             Field::Address(_) => "address",
+            Field::DateOfBirth => "date_of_birth",
         }
+    }
+
+    /// Whether the customer may ask for this change alone; the rest come from staff proposals.
+    pub fn customer_may_change(&self) -> bool {
+        !matches!(self, Field::DateOfBirth)
     }
 
     pub fn target(&self) -> Option<i64> {
@@ -41,6 +49,7 @@ impl Field {
             ("preferred_language", None) => Field::PreferredLanguage,
             ("email", None) => Field::Email,
             ("address", Some(id)) => Field::Address(id),
+            ("date_of_birth", None) => Field::DateOfBirth,
             _ => return None,
         })
     }
@@ -142,6 +151,14 @@ pub fn validate(field: &Field, value: &NewValue) -> Result<String> {
             }
             serde_json::to_string(&cleaned).map_err(|_| Error::Internal("address encoding"))
         }
+        (Field::DateOfBirth, NewValue::Text(v)) => {
+            let v = clean("date_of_birth", v, 10, true)?;
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            match time::Date::parse(&v, &format) {
+                Ok(d) if d.year() >= 1900 && d <= time::OffsetDateTime::now_utc().date() => Ok(v),
+                _ => Err(Error::invalid("date_of_birth", Problem::Malformed)),
+            }
+        }
         _ => Err(Error::invalid("field", Problem::Malformed)),
     }
 }
@@ -183,6 +200,10 @@ mod tests {
         assert!(matches!(text(Field::FullName, "a\u{0}b"), Err(Error::Invalid { problem: Problem::Malformed, .. })));
         assert_eq!(text(Field::FullName, "Lucía Fernández").unwrap(), "Lucía Fernández");
         assert_eq!(text(Field::PreferredLanguage, "it").unwrap(), "it");
+        assert_eq!(text(Field::DateOfBirth, " 1984-05-21 ").unwrap(), "1984-05-21");
+        for bad in ["21/05/1984", "1984-02-30", "1850-01-01", "2999-01-01", "1984-5-21"] {
+            assert!(text(Field::DateOfBirth, bad).is_err(), "{bad}");
+        }
         assert!(text(Field::PreferredLanguage, "fr").is_err());
         assert!(text(Field::PreferredLanguage, "english").is_err());
     }

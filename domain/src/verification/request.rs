@@ -6,6 +6,7 @@ use crate::error::Problem;
 use crate::identity::RequestMeta;
 use crate::keys::{random_token, token_hash};
 use crate::mail::{self, messages, templates};
+use crate::store::Tx;
 use crate::{Error, Lang, Portal, Result};
 
 /// Stores a pending change and queues its confirmation mail, in one transaction. A newer request
@@ -18,17 +19,50 @@ pub async fn request_change(
     value: NewValue,
     meta: &RequestMeta,
 ) -> Result<i64> {
+    if !field.customer_may_change() {
+        return Err(Error::invalid("field", Problem::Malformed));
+    }
     let new_value = field::validate(&field, &value)?;
     let now = portal.now();
 
     let mut tx = portal.store.begin().await?;
+    let id = open(&mut tx, portal, customer_id, field, &new_value, None).await?;
+    audit::record(
+        &mut tx,
+        now,
+        Entry {
+            actor: Actor::Customer,
+            customer_id: Some(customer_id),
+            action: "verification.requested",
+            detail: field.key(),
+            ip: Some(&meta.ip),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    portal.wake_mail();
+    Ok(id)
+}
+
+/// Opens a pending change for a validated value and queues its link, inside the caller's
+/// transaction. `request_id` ties a staff-proposed correction to its request.
+pub(crate) async fn open(
+    tx: &mut Tx,
+    portal: &Portal,
+    customer_id: i64,
+    field: Field,
+    new_value: &str,
+    request_id: Option<i64>,
+) -> Result<i64> {
+    let new_value = new_value.to_string();
+    let now = portal.now();
     let (email, name, lang): (String, String, String) =
         sqlx::query_as("SELECT email, full_name, preferred_language FROM customers WHERE id = $1")
             .bind(customer_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or(Error::Unauthenticated)?;
-    let current = super::confirm::current_value(&mut *tx, customer_id, &field).await?;
+    let current = super::confirm::current_value(&mut **tx, customer_id, &field).await?;
     let current = current.ok_or(Error::NotFound)?; // an address that is not theirs
     if current == new_value {
         return Err(Error::invalid(unchanged_field(&field), Problem::Unchanged));
@@ -36,7 +70,7 @@ pub async fn request_change(
     if field == Field::Email {
         let (taken,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE email = $1")
             .bind(&new_value)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
         if taken > 0 {
             return Err(Error::invalid("email", Problem::Taken));
@@ -52,7 +86,7 @@ pub async fn request_change(
     .bind(customer_id)
     .bind(field.key())
     .bind(field.target().unwrap_or(0))
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
 
     let token = random_token();
@@ -60,8 +94,8 @@ pub async fn request_change(
     let expires_at = now + portal.policy.change_link_secs;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO pending_changes \
-         (customer_id, field, target_id, new_value, payload_hash, token_hash, status, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8) RETURNING id",
+         (customer_id, field, target_id, new_value, payload_hash, token_hash, status, created_at, expires_at, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9) RETURNING id",
     )
     .bind(customer_id)
     .bind(field.key())
@@ -71,7 +105,8 @@ pub async fn request_change(
     .bind(&hash)
     .bind(now)
     .bind(expires_at)
-    .fetch_one(&mut *tx)
+    .bind(request_id)
+    .fetch_one(&mut **tx)
     .await?;
 
     // An email change is proven by the new address; everything else by the address on file.
@@ -86,21 +121,7 @@ pub async fn request_change(
         &url,
         portal.policy.change_link_secs / 60,
     );
-    mail::enqueue(&mut tx, portal, Some(customer_id), "confirm_change", &templates::render(&to, &message)?).await?;
-    audit::record(
-        &mut tx,
-        now,
-        Entry {
-            actor: Actor::Customer,
-            customer_id: Some(customer_id),
-            action: "verification.requested",
-            detail: field.key(),
-            ip: Some(&meta.ip),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    portal.wake_mail();
+    mail::enqueue(tx, portal, Some(customer_id), "confirm_change", &templates::render(&to, &message)?).await?;
     Ok(id)
 }
 

@@ -1,0 +1,147 @@
+//! Finding a customer: by exact email or customer reference only, never by browsing. What staff
+//! see is masked; a field is shown in full only when they give a reason, and both are logged
+//! where the customer reads them.
+
+use super::access::{self, Read};
+use super::masking;
+use super::session::{self, StaffSession};
+use crate::error::Problem;
+use crate::identity::{RequestMeta, normalize_email};
+use crate::{Error, Portal, Result};
+
+pub const MIN_REASON: usize = 5;
+pub const MAX_REASON: usize = 300;
+
+/// A customer as staff first see them.
+#[derive(Debug, Clone)]
+pub struct CustomerCard {
+    pub public_id: String,
+    /// (field key, masked value); addresses as `address:<id>`.
+    pub fields: Vec<(String, String)>,
+    /// The customer's requests: id, kind, status, due.
+    pub requests: Vec<(i64, String, String, i64)>,
+}
+
+/// The customer's row id for an exact email or reference, or NotFound. No partial matches.
+async fn find_id(portal: &Portal, query: &str) -> Result<i64> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(Error::invalid("query", Problem::Required));
+    }
+    if query.chars().count() > 254 || query.chars().any(char::is_control) {
+        return Err(Error::invalid("query", Problem::Malformed));
+    }
+    let row: Option<(i64,)> = if query.contains('@') {
+        sqlx::query_as("SELECT id FROM customers WHERE email = $1").bind(normalize_email(query)).fetch_optional(portal.store.pool()).await?
+    } else {
+        sqlx::query_as("SELECT id FROM customers WHERE public_id = $1")
+            .bind(query.to_uppercase())
+            .fetch_optional(portal.store.pool())
+            .await?
+    };
+    row.map(|(id,)| id).ok_or(Error::NotFound)
+}
+
+/// Looks a customer up and opens their record, masked; the opening is logged.
+#[tracing::instrument(name = "staff.find_customer", skip_all)]
+pub async fn find(portal: &Portal, session: &StaffSession, query: &str, meta: &RequestMeta) -> Result<CustomerCard> {
+    let id = find_id(portal, query).await?;
+    let mut tx = portal.store.begin().await?;
+    access::record(&mut tx, portal, &session.staff, id, Read::Opened, "look-up", meta).await?;
+    tx.commit().await?;
+    card(portal, id).await
+}
+
+/// The masked record by reference, for the page after a look-up (logged again: it is a read).
+pub async fn open(portal: &Portal, session: &StaffSession, public_id: &str, meta: &RequestMeta) -> Result<CustomerCard> {
+    let id = find_id(portal, public_id).await?;
+    let mut tx = portal.store.begin().await?;
+    access::record(&mut tx, portal, &session.staff, id, Read::Opened, "look-up", meta).await?;
+    tx.commit().await?;
+    card(portal, id).await
+}
+
+async fn card(portal: &Portal, id: i64) -> Result<CustomerCard> {
+    let (public_id, email, full_name, phone, dob): (String, String, String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT public_id, email, full_name, phone, date_of_birth FROM customers WHERE id = $1")
+            .bind(id)
+            .fetch_one(portal.store.pool())
+            .await?;
+    let mut fields = vec![
+        ("full_name".to_string(), masking::name(&full_name)),
+        ("email".to_string(), masking::email(&email)),
+        ("phone".to_string(), masking::phone(phone.as_deref().unwrap_or_default())),
+        ("date_of_birth".to_string(), masking::date(dob.as_deref().unwrap_or_default())),
+    ];
+    let addresses: Vec<(i64, String)> = sqlx::query_as("SELECT id, country FROM addresses WHERE customer_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(portal.store.pool())
+        .await?;
+    fields.extend(addresses.into_iter().map(|(aid, country)| (format!("address:{aid}"), masking::address(&country))));
+    let requests: Vec<(i64, String, String, i64)> =
+        sqlx::query_as("SELECT id, kind, status, due_at FROM requests WHERE customer_id = $1 ORDER BY received_at DESC, id DESC")
+            .bind(id)
+            .fetch_all(portal.store.pool())
+            .await?;
+    Ok(CustomerCard { public_id, fields, requests })
+}
+
+/// Shows one field in full for the reason given. The value is kept for this session's next
+/// page (not returned through a URL); the read is logged first, in the same transaction.
+#[tracing::instrument(name = "staff.reveal", skip_all, fields(field))]
+pub async fn reveal(portal: &Portal, session: &StaffSession, public_id: &str, field: &str, reason: &str, meta: &RequestMeta) -> Result<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid("reason", Problem::Required));
+    }
+    if reason.chars().count() < MIN_REASON || reason.chars().any(char::is_control) {
+        return Err(Error::invalid("reason", Problem::Malformed));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(Error::invalid("reason", Problem::TooLong));
+    }
+    let id = find_id(portal, public_id).await?;
+    let value = field_value(portal, id, field).await?.ok_or(Error::invalid("field", Problem::Malformed))?;
+    tracing::Span::current().record("field", field.split(':').next().unwrap_or_default());
+    let mut tx = portal.store.begin().await?;
+    access::record(&mut tx, portal, &session.staff, id, Read::Revealed(field), reason, meta).await?;
+    tx.commit().await?;
+    let public_id = public_id.trim().to_uppercase();
+    session::put_reveal(portal, &session.id_hash, &format!("{public_id}\n{field}\n{value}")).await?;
+    Ok(value)
+}
+
+/// One field's value in full; `address:<id>` must be the customer's own address.
+async fn field_value(portal: &Portal, customer_id: i64, field: &str) -> Result<Option<String>> {
+    let column = match field {
+        "full_name" => "full_name",
+        "email" => "email",
+        "phone" => "phone",
+        "date_of_birth" => "date_of_birth",
+        other => {
+            let Some(aid) = other.strip_prefix("address:").and_then(|s| s.parse::<i64>().ok()) else {
+                return Ok(None);
+            };
+            let field = crate::verification::Field::Address(aid);
+            let mut conn = portal.store.pool().acquire().await?;
+            let stored = crate::verification::confirm::current_value(&mut conn, customer_id, &field).await?;
+            return Ok(stored.map(|s| crate::verification::field::display(&field, &s)));
+        }
+    };
+    let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {column} FROM customers WHERE id = $1"))
+        .bind(customer_id)
+        .fetch_optional(portal.store.pool())
+        .await?;
+    Ok(row.map(|(v,)| v.unwrap_or_default()))
+}
+
+/// The field of this customer revealed on the previous request of this session, if any:
+/// (field, value). Taking it forgets it.
+pub async fn take_revealed(portal: &Portal, session: &StaffSession, public_id: &str) -> Result<Option<(String, String)>> {
+    let Some(kept) = session::take_reveal(portal, session).await? else { return Ok(None) };
+    let mut parts = kept.splitn(3, '\n');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(who), Some(field), Some(value)) if who == public_id.trim().to_uppercase() => Ok(Some((field.into(), value.into()))),
+        _ => Ok(None),
+    }
+}
