@@ -7,3 +7,5 @@ pub mod notice;
 pub mod pending_changes;
 pub mod requests;
 pub mod sign_out;
+pub mod staff_bar;
+pub mod timeline;

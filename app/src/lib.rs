@@ -18,6 +18,8 @@ use crate::pages::{
     revert_email::RevertEmailPage, new_request::NewRequestPage,
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
+    access_log::AccessLogPage, my_request::MyRequestPage,
+    staff::{customer::StaffCustomerPage, oversight::StaffOversightPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
 };
 
 /// The HTML document around the app; rendered only on the server.
@@ -69,6 +71,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm/:token") view=ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/confirmed") view=ConfirmedPage/>
                     <Route path=path!("/requests/new") view=NewRequestPage/>
+                    <Route path=path!("/requests/:id") view=MyRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/sign-in") view=StaffSignInPage/>
+                    <Route path=path!("/staff") view=StaffQueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/requests/:id") view=StaffRequestPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/customers/:reference") view=StaffCustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/oversight") view=StaffOversightPage ssr=SsrMode::Async/>
                     <Route path=path!("/revert-email/:token") view=RevertEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>

@@ -1,17 +1,20 @@
 //! One page per file.
 
+pub mod access_log;
 pub mod change;
 pub mod confirm;
 pub mod confirmed;
 pub mod dev_mailbox;
 pub mod enroll;
 pub mod my_data;
+pub mod my_request;
 pub mod new_request;
 pub mod not_found;
 pub mod recovery_codes;
 pub mod revert_email;
 pub mod sign_in;
 pub mod sign_in_code;
+pub mod staff;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use crate::config::Config;
 use crate::startup::Application;
 
-const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key]";
+const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key\n\
+                     | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL]";
 
 pub async fn run(args: Vec<String>) -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -13,6 +14,16 @@ pub async fn run(args: Vec<String>) -> ExitCode {
         [] | ["serve"] => serve().await,
         ["import", file] => with_portal(|portal| async move { import(&portal, file).await }).await,
         ["seed-demo"] => with_portal(|portal| async move { seed_demo(&portal).await }).await,
+        ["staff", "add", "--email", email, "--role", role] => {
+            let Some(role) = domain::staff::Role::parse(role) else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            with_portal(|portal| async move { staff_add(&portal, email, role).await }).await
+        }
+        ["staff", "disable", "--email", email] => {
+            with_portal(|portal| async move { domain::staff::account::disable(&portal, email).await.map(|()| "disabled; every session of that account has ended".into()) }).await
+        }
         ["generate-key"] => {
             println!("{}", domain::Keys::generate_master_base64());
             ExitCode::SUCCESS
@@ -96,6 +107,28 @@ async fn import(portal: &domain::Portal, file: &str) -> Result<String, domain::E
     };
     let summary = domain::import::run(portal, &parsed).await?;
     Ok(format!("imported {} customers and {} records", summary.customers, summary.records))
+}
+
+/// Creates a staff account and prints, once, its password and authenticator key. Scripted
+/// set-ups (and the browser tests) may choose both through CUSTODIA_STAFF_PASSWORD and
+/// CUSTODIA_STAFF_TOTP_KEY (base32); otherwise both are generated.
+async fn staff_add(portal: &domain::Portal, email: &str, role: domain::staff::Role) -> Result<String, domain::Error> {
+    use domain::error::Problem;
+    let chosen = std::env::var("CUSTODIA_STAFF_PASSWORD").ok().filter(|p| !p.is_empty());
+    let password = chosen.clone().unwrap_or_else(domain::keys::random_token);
+    let secret = match std::env::var("CUSTODIA_STAFF_TOTP_KEY").ok().filter(|k| !k.is_empty()) {
+        Some(key) => Some(domain::identity::totp::secret_from_base32(&key).ok_or(domain::Error::invalid("totp_key", Problem::Malformed))?),
+        None => None,
+    };
+    let made = domain::staff::add(portal, email, role, &password, secret).await?;
+    let password_line = if chosen.is_some() { "(as given in CUSTODIA_STAFF_PASSWORD)".to_string() } else { password };
+    Ok(format!(
+        "staff member {} ({}) created\n  password: {password_line}\n  authenticator key: {}\n  or scan: {}\nShown once; hand them over in person.",
+        made.pseudonym,
+        role.as_str(),
+        made.totp_key,
+        made.otpauth_uri,
+    ))
 }
 
 async fn seed_demo(portal: &domain::Portal) -> Result<String, domain::Error> {

@@ -24,6 +24,7 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         Ok(app::api::AppError::BadRequest) => StatusCode::BAD_REQUEST,
         Ok(app::api::AppError::NotFound) => StatusCode::NOT_FOUND,
         Ok(app::api::AppError::Unauthenticated) => StatusCode::UNAUTHORIZED,
+        Ok(app::api::AppError::Forbidden) => StatusCode::FORBIDDEN,
         Ok(app::api::AppError::Link(_)) => StatusCode::GONE,
         Ok(app::api::AppError::Unavailable) => StatusCode::SERVICE_UNAVAILABLE,
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR,

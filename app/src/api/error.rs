@@ -10,6 +10,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("not found")]
     NotFound,
+    /// Signed in, but not in a role that may do this.
+    #[error("forbidden")]
+    Forbidden,
     #[error("bad request")]
     BadRequest,
     #[error("temporarily unavailable")]

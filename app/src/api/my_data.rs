@@ -90,6 +90,7 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     view.requests = requests
         .into_iter()
         .map(|r| super::submit_request::RequestView {
+            id: r.id,
             kind: r.kind,
             subject: r.subject,
             status: r.status,

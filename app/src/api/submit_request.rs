@@ -28,6 +28,7 @@ pub async fn submit_request(subject: String, explanation: String) -> Result<(), 
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestView {
+    pub id: i64,
     pub kind: String,
     pub subject: String,
     pub status: String,

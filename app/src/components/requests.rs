@@ -26,7 +26,7 @@ pub fn Requests(requests: Vec<RequestView>) -> impl IntoView {
                     <tbody>
                         {requests.into_iter().map(|r| view! {
                             <tr data-kind=r.kind.clone()>
-                                <td>{term(lang, &format!("request_{}", r.kind))} ": " {term(lang, &format!("subject_{}", r.subject))}</td>
+                                <td><a href=format!("/requests/{}", r.id)>{term(lang, &format!("request_{}", r.kind))} ": " {term(lang, &format!("subject_{}", r.subject))}</a></td>
                                 <td class="request-status">{term(lang, &format!("request_status_{}", r.status))}</td>
                                 <td>{r.received.clone()}</td>
                                 <td>{r.due.clone()}</td>

@@ -47,6 +47,10 @@ fn MyData(data: MyDataView) -> impl IntoView {
                 <h1>{t(lang, "my_data.title")}</h1>
                 <p class="lead">{t(lang, "my_data.lead")}</p>
                 <p class="muted">{t(lang, "my_data.signed_in_as")} " " <strong>{data.full_name.clone()}</strong> " · " {data.public_id.clone()}</p>
+                <ul class="page-links">
+                    <li><a href="/access-log">{t(lang, "access.title")}</a></li>
+                    <li><a href="/requests/new?subject=privacy">{t(lang, "request.privacy_link")}</a></li>
+                </ul>
             </div>
             <SignOutButton/>
         </div>

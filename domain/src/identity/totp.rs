@@ -24,6 +24,13 @@ pub fn secret_base32(secret: &[u8]) -> String {
     }
 }
 
+/// A key as typed from an authenticator app or a set-up script (base32, any case, spaces allowed).
+pub fn secret_from_base32(text: &str) -> Option<Vec<u8>> {
+    let cleaned: String = text.chars().filter(|c| !c.is_whitespace() && *c != '=').collect::<String>().to_uppercase();
+    let bytes = Secret::Encoded(cleaned).to_bytes().ok()?;
+    (bytes.len() >= 16).then_some(bytes)
+}
+
 pub fn otpauth_uri(secret: &[u8], issuer: &str, account: &str) -> String {
     format!(
         "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}",

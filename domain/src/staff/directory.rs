@@ -42,6 +42,15 @@ async fn find_id(portal: &Portal, query: &str) -> Result<i64> {
     row.map(|(id,)| id).ok_or(Error::NotFound)
 }
 
+/// The reference of the customer with this exact email or reference, for the look-up form's
+/// redirect. Reads nothing else; the page it leads to opens the record (and logs it).
+pub async fn locate(portal: &Portal, query: &str) -> Result<String> {
+    let id = find_id(portal, query).await?;
+    let (public_id,): (String,) =
+        sqlx::query_as("SELECT public_id FROM customers WHERE id = $1").bind(id).fetch_one(portal.store.pool()).await?;
+    Ok(public_id)
+}
+
 /// Looks a customer up and opens their record, masked; the opening is logged.
 #[tracing::instrument(name = "staff.find_customer", skip_all)]
 pub async fn find(portal: &Portal, session: &StaffSession, query: &str, meta: &RequestMeta) -> Result<CustomerCard> {

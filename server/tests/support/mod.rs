@@ -86,6 +86,35 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// A request carrying exactly the `cookie` header given (a customer's, a staff member's, or
+    /// none): a plain form post when `html`, else a script call.
+    pub async fn send(&self, endpoint: &str, cookie: Option<&str>, fields: &[(&str, &str)], html: bool) -> Response {
+        let mut req = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(ORIGIN, self.origin())
+            .header("sec-fetch-site", "same-origin")
+            .form(fields);
+        if html {
+            req = req.header(ACCEPT, "text/html");
+        }
+        if let Some(c) = cookie {
+            req = req.header(COOKIE, c);
+        }
+        req.send().await.unwrap()
+    }
+
+    /// A page as a signed-in member of staff sees it.
+    pub async fn staff_page(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .header(ACCEPT, "text/html")
+            .header(COOKIE, format!("custodia_staff={token}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub fn raw(&self) -> &Client {
         &self.client
     }

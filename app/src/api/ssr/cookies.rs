@@ -1,5 +1,5 @@
-//! The session cookie: HttpOnly, SameSite=Strict, and Secure with the `__Host-` prefix whenever
-//! the portal is served over TLS.
+//! The session cookies, one for customers and one for staff: HttpOnly, SameSite=Strict, and
+//! Secure with the `__Host-` prefix whenever the portal is served over TLS.
 
 use http::header::{COOKIE, SET_COOKIE};
 use http::HeaderValue;
@@ -10,6 +10,8 @@ use super::WebSettings;
 
 const SECURE_NAME: &str = "__Host-custodia_session";
 const LOCAL_NAME: &str = "custodia_session";
+const STAFF_SECURE_NAME: &str = "__Host-custodia_staff";
+const STAFF_LOCAL_NAME: &str = "custodia_staff";
 
 fn secure() -> bool {
     use_context::<WebSettings>().is_none_or(|s| s.secure_cookies)
@@ -19,10 +21,35 @@ fn name() -> &'static str {
     if secure() { SECURE_NAME } else { LOCAL_NAME }
 }
 
+fn staff_name() -> &'static str {
+    if secure() { STAFF_SECURE_NAME } else { STAFF_LOCAL_NAME }
+}
+
 /// The session token from the request's cookies, if any.
 pub fn session_token() -> Option<String> {
+    read(name())
+}
+
+/// The staff session token, if any.
+pub fn staff_token() -> Option<String> {
+    read(staff_name())
+}
+
+pub fn set_staff_cookie(token: &str, max_age: i64) {
+    set(format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        staff_name(),
+        max_age.max(0),
+        if secure() { "; Secure" } else { "" }
+    ));
+}
+
+pub fn clear_staff_cookie() {
+    set(format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", staff_name(), if secure() { "; Secure" } else { "" }));
+}
+
+fn read(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    let name = name();
     parts
         .headers
         .get_all(COOKIE)

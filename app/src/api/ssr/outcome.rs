@@ -30,6 +30,7 @@ pub fn outcome_code(e: &Error) -> &'static str {
         Error::Throttled { .. } => "locked",
         Error::Unauthenticated => "expired",
         Error::NotFound => "expired",
+        Error::Forbidden => "forbidden",
         other => {
             log_internal(other);
             "unavailable"
@@ -71,6 +72,7 @@ pub fn internal(e: Error) -> AppError {
     match e {
         Error::Unauthenticated => AppError::Unauthenticated,
         Error::NotFound => AppError::NotFound,
+        Error::Forbidden => AppError::Forbidden,
         Error::Invalid { .. } => AppError::BadRequest,
         Error::Link(p) => AppError::Link(link_code(p).to_string()),
         other => {

@@ -65,3 +65,18 @@ pub async fn viewer(portal: &Portal) -> Result<Option<i64>, AppError> {
     let session = domain::identity::session::resolve(portal, &token).await.map_err(super::internal)?;
     Ok(session.filter(|s| s.stage == Stage::Full).map(|s| s.customer_id))
 }
+
+/// The signed-in member of staff, or Unauthenticated (401 for script callers). Roles are
+/// checked by the domain operation itself (`Staff::require_dpo`), so no page can forget.
+pub async fn require_staff(portal: &Portal) -> Result<domain::staff::StaffSession, AppError> {
+    let session = match super::staff_token() {
+        Some(token) => domain::staff::session::resolve(portal, &token).await.map_err(super::internal)?,
+        None => None,
+    };
+    session.ok_or_else(|| {
+        if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(http::StatusCode::UNAUTHORIZED);
+        }
+        AppError::Unauthenticated
+    })
+}

@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+use super::AppError;
+
+/// The customer answers staff on one of their open requests.
+#[server(endpoint = "reply_request")]
+pub async fn reply_request(id: i64, message: String) -> Result<(), AppError> {
+    use super::ssr::*;
+    use domain::identity::Stage;
+
+    let portal = portal()?;
+    let Ok(session) = require_session(&portal, Stage::Full).await else {
+        go("/sign-in?e=expired");
+        return Ok(());
+    };
+    match domain::requests::customer::reply(&portal, session.customer_id, id, &message, &meta()).await {
+        Ok(()) => go(&format!("/requests/{id}?e=reply_sent")),
+        Err(domain::Error::NotFound) => go("/my-data?e=invalid"),
+        Err(e) => go(&format!("/requests/{id}?e={}#reply", field_outcome(&e))),
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+use leptos::prelude::*;
+
+use crate::api::AppError;
+
+/// Shows one field in full for a reason, which the customer will read. The value reaches the
+/// next render of the customer's page through the session, never through the URL.
+#[server(endpoint = "staff_reveal")]
+pub async fn staff_reveal(reference: String, field: String, reason: String) -> Result<(), AppError> {
+    use crate::api::ssr::*;
+
+    let portal = portal()?;
+    let Ok(session) = require_staff(&portal).await else {
+        go("/staff/sign-in?e=expired");
+        return Ok(());
+    };
+    // The reference is echoed into our own URL only when it has the shape of one.
+    let safe_ref = reference.trim().to_uppercase();
+    if !(safe_ref.starts_with("C-") && safe_ref.len() == 12 && safe_ref.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')) {
+        go("/staff?e=customer_not_found#find");
+        return Ok(());
+    }
+    match domain::staff::directory::reveal(&portal, &session, &safe_ref, &field, &reason, &meta()).await {
+        Ok(_) => go(&format!("/staff/customers/{safe_ref}#revealed")),
+        Err(domain::Error::NotFound) => go("/staff?e=customer_not_found#find"),
+        Err(e) => go(&format!("/staff/customers/{safe_ref}?e={}#reveal", field_outcome(&e))),
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! The staff console: sign-in, the queue, one request, one customer, DPO oversight.
+
+pub mod customer;
+pub mod oversight;
+pub mod queue;
+pub mod request;
+pub mod sign_in;
