@@ -51,8 +51,9 @@ export default defineConfig({
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
   }, {
-    // The fixture customers are imported first, with the same CLI a company would use.
-    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && exec ${server}`,
+    // The fixture customers are imported first, and the agent created, with the same CLI a
+    // company would use.
+    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && exec ${server}`,
     url: `http://127.0.0.1:${p.port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -64,6 +65,9 @@ export default defineConfig({
       CUSTODIA_MASTER_KEY_FILE: `.data/${p.name}/db/master.key`,
       CUSTODIA_SMTP_URL: `smtp://127.0.0.1:${p.smtp}`,
       CUSTODIA_DEMO: '1',
+      // Read only by `staff add`, so the specs know the agent's password and authenticator key.
+      CUSTODIA_STAFF_PASSWORD: 'e2e-staff-password-2026',
+      CUSTODIA_STAFF_TOTP_KEY: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
       LEPTOS_SITE_ROOT: '../target/site',
       RUST_LOG: 'warn',
     },

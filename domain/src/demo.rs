@@ -10,7 +10,30 @@ use crate::{Portal, Result};
 pub const DEMO_EMAIL: &str = "demo@custodia.test";
 pub const DEMO_PASSWORD: &str = "custodia-demo-2026";
 
+/// Demo staff: an agent and a DPO sharing one published authenticator key. Demo mode only; a
+/// real deployment creates staff with `server staff add`, which generates both secrets.
+pub const DEMO_AGENT: &str = "agent@custodia.test";
+pub const DEMO_DPO: &str = "dpo@custodia.test";
+pub const DEMO_STAFF_PASSWORD: &str = "custodia-staff-2026";
+pub const DEMO_STAFF_TOTP_KEY: &str = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA";
+
 const DAY: i64 = 86_400;
+
+/// Seeds the demo agent and DPO unless they exist; true when they were seeded.
+pub async fn seed_staff_if_absent(portal: &Portal) -> Result<bool> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM staff WHERE email IN ($1, $2)")
+        .bind(DEMO_AGENT)
+        .bind(DEMO_DPO)
+        .fetch_one(portal.store.pool())
+        .await?;
+    if n > 0 {
+        return Ok(false);
+    }
+    let secret = crate::identity::totp::secret_from_base32(DEMO_STAFF_TOTP_KEY).ok_or(crate::Error::Internal("demo key"))?;
+    crate::staff::add(portal, DEMO_AGENT, crate::staff::Role::Agent, DEMO_STAFF_PASSWORD, Some(secret.clone())).await?;
+    crate::staff::add(portal, DEMO_DPO, crate::staff::Role::Dpo, DEMO_STAFF_PASSWORD, Some(secret)).await?;
+    Ok(true)
+}
 
 /// Seeds the demo customer unless one is there already; true when it was seeded.
 pub async fn seed_if_empty(portal: &Portal) -> Result<bool> {

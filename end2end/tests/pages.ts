@@ -1,8 +1,16 @@
 // Shared steps. With JavaScript on, wait for hydration before typing, so every click goes
 // through the hydrated app rather than racing it.
 import { expect, test, type Page } from '@playwright/test';
+import { totp } from './totp';
 
 export const DEMO = { email: 'demo@custodia.test', password: 'custodia-demo-2026' };
+
+// Customers imported from fixtures/customers.json before the server started.
+export const PASSWORD = 'e2e-password-2026';
+
+// The staff member playwright.config.ts creates with `server staff add` (key and password given
+// through CUSTODIA_STAFF_TOTP_KEY and CUSTODIA_STAFF_PASSWORD).
+export const AGENT = { email: 'agent@example.test', password: 'e2e-staff-password-2026', key: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
 
 export const CATEGORIES = [
   'profile', 'contact', 'addresses', 'orders', 'support', 'preferences', 'activity', 'security',
@@ -25,3 +33,20 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/** First sign-in of an imported customer: enroll, pass the recovery codes, land on My data. */
+export async function enroll(page: Page, email: string): Promise<string> {
+  await signIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/enroll$/);
+  await ready(page);
+  const key = (await page.locator('#totp-key').getAttribute('data-key')) ?? '';
+  await page.getByLabel('6-digit code').fill(totp(key));
+  await page.getByRole('button', { name: 'Confirm and continue' }).click();
+  await expect(page).toHaveURL(/\/recovery-codes$/);
+  await ready(page);
+  await page.getByRole('link', { name: 'I have saved them: continue' }).click();
+  await expect(page).toHaveURL(/\/my-data/);
+  await ready(page);
+  return key;
+}
+

@@ -1,26 +1,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import { totp } from './totp';
-import { open, ready, signIn } from './pages';
+import { PASSWORD, enroll, open, ready, signIn } from './pages';
 import { linkIn, waitForMail } from './mail';
 
-// Customers imported from fixtures/customers.json before the server started.
-const PASSWORD = 'e2e-password-2026';
-
-/** First sign-in of an imported customer: enroll, pass the recovery codes, land on My data. */
-async function enroll(page: Page, email: string): Promise<string> {
-  await signIn(page, email, PASSWORD);
-  await expect(page).toHaveURL(/\/enroll$/);
-  await ready(page);
-  const key = (await page.locator('#totp-key').getAttribute('data-key')) ?? '';
-  await page.getByLabel('6-digit code').fill(totp(key));
-  await page.getByRole('button', { name: 'Confirm and continue' }).click();
-  await expect(page).toHaveURL(/\/recovery-codes$/);
-  await ready(page);
-  await page.getByRole('link', { name: 'I have saved them: continue' }).click();
-  await expect(page).toHaveURL(/\/my-data/);
-  await ready(page);
-  return key;
-}
 
 /** A code from the step after now: the enrollment step is spent, and drift of one is allowed. */
 const nextCode = (key: string, steps = 1) => totp(key, Date.now() / 1000 + 30 * steps);
@@ -136,7 +118,8 @@ test('a cancelled change leaves its link with a clear explanation', async ({ pag
   await expect(page.locator('#new-value')).toHaveCount(0);
 });
 
-test('a date of birth is corrected by request, and the request is followed on My data', async ({ page }) => {
+test('a date of birth is corrected by request, and the request is followed on My data', async ({ page }, info) => {
+  const since = Date.now();
   await enroll(page, 'luca@example.test');
   await page.locator('section[data-category="profile"]').getByRole('link', { name: 'Ask us to correct Date of birth' }).click();
   await expect(page).toHaveURL(/\/requests\/new\?subject=date_of_birth$/);
@@ -155,4 +138,8 @@ test('a date of birth is corrected by request, and the request is followed on My
   await expect(requests.locator('.request-status')).toHaveText('Received');
   // Nothing changed by itself.
   await expect(page.locator('[data-field="date_of_birth"] .value')).toContainText('1979');
+  // The acknowledgement names the legal deadline and links the request.
+  const ack = await waitForMail(info, 'luca@example.test', 'We received your request (correction)', since);
+  expect(ack.text).toContain('The law gives us until');
+  expect(linkIn(ack, '/requests/')).toMatch(/\/requests\/\d+$/);
 });

@@ -53,9 +53,14 @@ async fn serve() -> ExitCode {
     };
     if config.demo {
         println!(
-            "\n  Custodia: http://{addr}/\n  Demo customer: {} / {}\n  Mail goes to {mail}\n",
+            "\n  Custodia: http://{addr}/\n  Demo customer: {} / {}\n  Staff console: http://{addr}/staff/sign-in\n    \
+             {} (agent) or {} (DPO) / {}, authenticator key {}\n  Mail goes to {mail}\n",
             domain::demo::DEMO_EMAIL,
-            domain::demo::DEMO_PASSWORD
+            domain::demo::DEMO_PASSWORD,
+            domain::demo::DEMO_AGENT,
+            domain::demo::DEMO_DPO,
+            domain::demo::DEMO_STAFF_PASSWORD,
+            domain::demo::DEMO_STAFF_TOTP_KEY,
         );
     } else {
         println!("\n  Custodia: http://{addr}/\n  Mail goes to {mail}\n");

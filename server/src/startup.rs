@@ -46,6 +46,9 @@ impl Application {
         if config.demo && domain::demo::seed_if_empty(&portal).await? {
             tracing::info!("seeded the demo customer");
         }
+        if config.demo && domain::demo::seed_staff_if_absent(&portal).await? {
+            tracing::info!("seeded the demo staff");
+        }
         let transport = config.mail_transport()?;
         let listener = TcpListener::bind(config.addr).await.map_err(StartError::Listen)?;
         let addr = listener.local_addr().map_err(StartError::Listen)?;

@@ -109,7 +109,7 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         (format!("{req_page}assigned"), format!("{req_page}reply_sent"), format!("{req_page}extended"), format!("{req_page}proposed"));
     let (a_reply, a_rated) = (format!("/requests/{r}?e=reply_sent"), format!("/requests/{closed}?e=rated"));
     let found = format!("/staff/customers/{a_ref}");
-    let revealed = format!("/staff/customers/{a_ref}#revealed");
+    let revealed = format!("/staff/customers/{a_ref}?shown=");
     let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
 
     let matrix: Vec<(&str, Vec<(&str, &str)>, Expect)> = vec![

@@ -205,6 +205,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Email address"),
     ("term.field_preferred_language", "Preferred language"),
     ("term.field_address", "Postal address"),
+    ("term.field_date_of_birth", "Date of birth"),
     ("msg.code.malformed", "Enter the 6 digits your app shows, or one of your recovery codes."),
     ("requests.title", "Your requests to us"),
     ("requests.about", "About"),

@@ -205,6 +205,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Correo electrónico"),
     ("term.field_preferred_language", "Idioma preferido"),
     ("term.field_address", "Dirección postal"),
+    ("term.field_date_of_birth", "Fecha de nacimiento"),
     ("msg.code.malformed", "Introduce los 6 dígitos que muestra tu aplicación o uno de tus códigos de recuperación."),
     ("requests.title", "Tus solicitudes"),
     ("requests.about", "Sobre"),

@@ -205,6 +205,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.field_email", "Indirizzo email"),
     ("term.field_preferred_language", "Lingua preferita"),
     ("term.field_address", "Indirizzo postale"),
+    ("term.field_date_of_birth", "Data di nascita"),
     ("msg.code.malformed", "Inserisci le 6 cifre mostrate dalla tua app o uno dei tuoi codici di recupero."),
     ("requests.title", "Le tue richieste"),
     ("requests.about", "Riguarda"),

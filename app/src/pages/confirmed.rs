@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::i18n::{t, use_lang};
 
-const FIELDS: [&str; 5] = ["full_name", "phone", "preferred_language", "email", "address"];
+const FIELDS: [&str; 6] = ["full_name", "phone", "preferred_language", "email", "address", "date_of_birth"];
 
 /// After a change was applied.
 #[component]

@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use super::views::{AlertView, OversightView, RatingView};
+use super::views::OversightView;
 use crate::api::AppError;
 
 /// DPO oversight: access alerts and how customers rated closed requests.
 #[server(endpoint = "staff_oversight")]
 pub async fn staff_oversight() -> Result<OversightView, AppError> {
-    use super::views::convert;
+    use super::views::{AlertView, RatingView, convert};
     use crate::api::ssr::*;
 
     let portal = portal()?;

@@ -20,7 +20,8 @@ pub async fn staff_reveal(reference: String, field: String, reason: String) -> R
         return Ok(());
     }
     match domain::staff::directory::reveal(&portal, &session, &safe_ref, &field, &reason, &meta()).await {
-        Ok(_) => go(&format!("/staff/customers/{safe_ref}#revealed")),
+        // A fresh query string, so the hydrated page reads the record again.
+        Ok(_) => go(&format!("/staff/customers/{safe_ref}?shown={}#revealed", portal.now())),
         Err(domain::Error::NotFound) => go("/staff?e=customer_not_found#find"),
         Err(e) => go(&format!("/staff/customers/{safe_ref}?e={}#reveal", field_outcome(&e))),
     }

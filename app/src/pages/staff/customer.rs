@@ -18,7 +18,7 @@ pub fn StaffCustomerPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let query = use_query_map();
-    let key = move || (params.read().get("reference").unwrap_or_default(), query.read().get("e"), query.read().get("n"));
+    let key = move || (params.read().get("reference").unwrap_or_default(), query.read().get("e"), query.read().get("shown"));
     let data = Resource::new(key, |(reference, _, _)| staff_customer(reference));
     view! {
         <Title text=format!("{} · Custodia", t(lang, "staff.customer_title"))/>
