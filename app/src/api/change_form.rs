@@ -32,7 +32,7 @@ pub async fn change_form(field: String, address_id: Option<i64>) -> Result<Chang
 
     let portal = portal()?;
     let session = require_session(&portal, Stage::Full).await?;
-    let parsed = Field::parse(&field, address_id).ok_or(AppError::NotFound)?;
+    let parsed = Field::parse(&field, address_id).filter(Field::customer_may_change).ok_or(AppError::NotFound)?;
     let current = domain::verification::current(&portal, session.customer_id, &parsed)
         .await
         .map_err(internal)?

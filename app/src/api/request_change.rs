@@ -15,7 +15,7 @@ pub async fn request_change(field: String, value: String) -> Result<(), AppError
         go("/sign-in?e=expired");
         return Ok(());
     };
-    let Some(parsed) = Field::parse(&field, None) else {
+    let Some(parsed) = Field::parse(&field, None).filter(Field::customer_may_change) else {
         go("/my-data?e=invalid");
         return Ok(());
     };
