@@ -10,12 +10,16 @@ pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod import;
+pub mod incidents;
+pub mod jobs;
 pub mod keys;
 pub mod locale;
 pub mod mail;
 pub mod portal;
 pub mod profile;
+pub mod records;
 pub mod requests;
+pub mod retention;
 pub mod staff;
 pub mod store;
 #[cfg(feature = "testing")]

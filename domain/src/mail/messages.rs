@@ -133,3 +133,22 @@ pub fn request_extended(lang: Lang, name: &str, due: i64, reason: &str, url: &st
     request_action(lang, &mut m, url);
     m
 }
+
+/// Telling a customer about a breach (Article 34 GDPR): what happened, likely consequences,
+/// measures taken, and whom to ask.
+pub fn incident_notice(lang: Lang, name: &str, what: &str, consequences: &str, measures: &str, contact_url: &str) -> Message {
+    let mut m = base(
+        lang,
+        name,
+        text(lang, "incident.subject").into(),
+        vec![
+            text(lang, "incident.intro").into(),
+            fill(lang, "incident.consequences", &[("text", consequences)]),
+            fill(lang, "incident.measures", &[("text", measures)]),
+        ],
+    );
+    m.value = Some(Labelled { label: text(lang, "incident.what").into(), value: what.into() });
+    m.action = Some(Action { label: text(lang, "incident.action").into(), url: contact_url.into() });
+    m.after_action = vec![text(lang, "incident.contact").into()];
+    m
+}
