@@ -53,7 +53,7 @@ export default defineConfig({
   }, {
     // The fixture customers are imported first, and the agent created, with the same CLI a
     // company would use.
-    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && exec ${server}`,
+    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && ${server} staff add --email dpo@example.test --role dpo && exec ${server}`,
     url: `http://127.0.0.1:${p.port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

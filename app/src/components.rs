@@ -3,6 +3,7 @@
 pub mod category;
 pub mod field;
 pub mod header;
+pub mod incident_banner;
 pub mod notice;
 pub mod pending_changes;
 pub mod requests;

@@ -19,7 +19,7 @@ use crate::pages::{
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
     access_log::AccessLogPage, my_request::MyRequestPage,
-    staff::{customer::StaffCustomerPage, oversight::StaffOversightPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
+    staff::{customer::StaffCustomerPage, incident::StaffIncidentPage, incidents::StaffIncidentsPage, records::StaffRecordsPage, oversight::StaffOversightPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
 };
 
 /// The HTML document around the app; rendered only on the server.
@@ -78,6 +78,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/requests/:id") view=StaffRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/customers/:reference") view=StaffCustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/oversight") view=StaffOversightPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/incidents") view=StaffIncidentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/incidents/:id") view=StaffIncidentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/records") view=StaffRecordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/revert-email/:token") view=RevertEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>

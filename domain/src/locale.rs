@@ -96,6 +96,20 @@ pub fn date_time(lang: Lang, unix: i64) -> String {
     format!("{}, {:02}:{:02} UTC", date(lang, unix), t.hour(), t.minute())
 }
 
+/// "2026-11-25T10:30" (a datetime-local input) or "2026-11-25" (a date input; `end_of_day`
+/// picks 23:59:59) as Unix seconds, UTC. None when it is neither.
+pub fn parse_moment(input: &str, end_of_day: bool) -> Option<i64> {
+    let input = input.trim();
+    if input.len() == 10 {
+        let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        let d = time::Date::parse(input, &fmt).ok()?;
+        let t = if end_of_day { time::Time::from_hms(23, 59, 59).ok()? } else { time::Time::MIDNIGHT };
+        return Some(d.with_time(t).assume_utc().unix_timestamp());
+    }
+    let fmt = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    time::PrimitiveDateTime::parse(input.get(..16)?, &fmt).ok().map(|t| t.assume_utc().unix_timestamp())
+}
+
 /// An ISO date "2001-02-03" written in the language's long form; other text is returned as is.
 pub fn iso_date(lang: Lang, iso: &str) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");

@@ -11,6 +11,18 @@ export const PASSWORD = 'e2e-password-2026';
 // The staff member playwright.config.ts creates with `server staff add` (key and password given
 // through CUSTODIA_STAFF_TOTP_KEY and CUSTODIA_STAFF_PASSWORD).
 export const AGENT = { email: 'agent@example.test', password: 'e2e-staff-password-2026', key: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' };
+export const DPO = { ...AGENT, email: 'dpo@example.test' };
+
+/** Staff sign-in with password and a code from the authenticator key. */
+export async function staffSignIn(page: Page, who: { email: string; password: string; key: string }) {
+  await open(page, '/staff/sign-in');
+  await page.getByLabel('Email address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByLabel('Authentication code').fill(totp(who.key));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/staff$/);
+  await ready(page);
+}
 
 export const CATEGORIES = [
   'profile', 'contact', 'addresses', 'orders', 'support', 'preferences', 'activity', 'security',

@@ -71,13 +71,15 @@ impl Application {
         &self.transport
     }
 
-    /// Serves until SIGTERM or Ctrl-C, delivering mail alongside.
+    /// Serves until SIGTERM or Ctrl-C, delivering mail and sweeping expired records alongside.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let mail = domain::mail::worker::spawn(self.portal.clone(), self.transport.clone(), MAIL_POLL);
+        let retention = domain::retention::spawn(self.portal.clone());
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         // Undelivered mail stays in the outbox for the next start.
         mail.abort();
+        retention.abort();
         served
     }
 }

@@ -48,6 +48,8 @@ enum Expect {
     Read([u16; 5]),
     /// A form post: for each, the Location must start with this.
     Form([&'static str; 5]),
+    /// A GET (server functions that are links, such as downloads): the status each gets.
+    Get([u16; 5]),
 }
 
 struct Fixture {
@@ -59,6 +61,8 @@ struct Fixture {
     a_closed: i64,
     a_pending: i64,
     a_ref: String,
+    incident: i64,
+    a_notice: i64,
 }
 
 impl Fixture {
@@ -78,7 +82,7 @@ async fn fixture(portal: &Portal) -> Fixture {
     let (b_token, _, _) = enrolled(portal, "b@example.test").await;
     let a = customer_id(portal, "a@example.test").await;
     let (agent, agent_session, _) = staff_signed_in(portal, "agent@example.test", Role::Agent).await;
-    let (dpo, _, _) = staff_signed_in(portal, "dpo@example.test", Role::Dpo).await;
+    let (dpo, dpo_session, _) = staff_signed_in(portal, "dpo@example.test", Role::Dpo).await;
     let a_request = requests::submit(portal, a, "date_of_birth", "My date of birth is 7 March 1990.", &meta()).await.unwrap();
     let a_closed = requests::submit(portal, a, "orders", "Order 1042 is not mine; please check it.", &meta()).await.unwrap();
     work::reply(portal, &agent_session, a_closed, "done", "We removed it.", &meta()).await.unwrap();
@@ -93,7 +97,18 @@ async fn fixture(portal: &Portal) -> Fixture {
     .unwrap();
     let (a_ref,): (String,) =
         sqlx::query_as("SELECT public_id FROM customers WHERE id = $1").bind(a).fetch_one(portal.store.pool()).await.unwrap();
-    Fixture { a_token, b_token, agent, dpo, a_request, a_closed, a_pending, a_ref }
+    let breach = domain::incidents::NewIncident {
+        discovered_at: portal.now() - 600,
+        what_happened: "A report was sent to the wrong customer.".into(),
+        categories: vec!["contact".into()],
+        approx_affected: 1,
+        consequences: "Another customer saw an email address.".into(),
+        measures: "The report was deleted by its recipient.".into(),
+    };
+    let incident = domain::incidents::record(portal, &dpo_session, &breach, "192.0.2.1").await.unwrap();
+    domain::incidents::notify::notify(portal, &dpo_session, incident, 1, portal.now() + 60, "192.0.2.1").await.unwrap();
+    let a_notice = domain::incidents::notify::banners(portal, a).await.unwrap()[0].notice_id;
+    Fixture { a_token, b_token, agent, dpo, a_request, a_closed, a_pending, a_ref, incident, a_notice }
 }
 
 async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
@@ -111,6 +126,9 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
     let found = format!("/staff/customers/{a_ref}");
     let revealed = format!("/staff/customers/{a_ref}?shown=");
     let leak = |s: &str| -> &'static str { Box::leak(s.to_string().into_boxed_str()) };
+    let (incident, notice) = (f.incident.to_string(), f.a_notice.to_string());
+    let forbidden = "/staff?e=forbidden";
+    let (notified, noted) = (format!("/staff/incidents/{incident}?e=customers_notified"), format!("/staff/incidents/{incident}?e=authority_noted"));
 
     let matrix: Vec<(&str, Vec<(&str, &str)>, Expect)> = vec![
         // The customer's own reads: customers get theirs, staff and strangers nothing.
@@ -145,6 +163,18 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
             Expect::Form([staff_in, staff_in, staff_in, leak(&extended), leak(&extended)])),
         ("staff_propose", vec![("id", &r), ("value", "1990-03-07")],
             Expect::Form([staff_in, staff_in, staff_in, leak(&proposed), leak(&proposed)])),
+        // Incidents and records of processing: DPOs only; notices: the customer they were sent to.
+        ("staff_incidents", vec![], Expect::Read([401, 401, 401, 403, 200])),
+        ("staff_incident", vec![("id", &incident), ("from", ""), ("to", "")], Expect::Read([401, 401, 401, 403, 200])),
+        ("records_of_processing", vec![], Expect::Get([401, 401, 401, 403, 200])),
+        ("staff_record_incident", vec![("discovered_at", "2026-01-02T03:04"), ("what_happened", "A laptop with exports was stolen."),
+            ("categories[]", "orders"), ("approx_affected", "10"), ("consequences", "Order histories could be read."), ("measures", "The disk was encrypted; keys rotated.")],
+            Expect::Form([staff_in, staff_in, staff_in, forbidden, "/staff/incidents/"])),
+        ("staff_notify_incident", vec![("id", &incident), ("from", "2000-01-01"), ("to", "2100-01-01")],
+            Expect::Form([staff_in, staff_in, staff_in, forbidden, leak(&notified)])),
+        ("staff_authority_notified", vec![("id", &incident)], Expect::Form([staff_in, staff_in, staff_in, forbidden, leak(&noted)])),
+        ("acknowledge_notice", vec![("id", &notice)],
+            Expect::Form([sign_in, "/my-data?e=notice_acknowledged", "/my-data?e=invalid", sign_in, sign_in])),
     ];
 
     // Every server function the app defines is either public by design or in the matrix.
@@ -178,6 +208,14 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
             match expect {
                 Expect::Read(statuses) => {
                     let res = app.send(endpoint, cookie.as_deref(), args, false).await;
+                    assert_eq!(res.status().as_u16(), statuses[i], "{endpoint} as {who:?}");
+                }
+                Expect::Get(statuses) => {
+                    let mut req = app.raw().get(app.url(&format!("/api/{endpoint}")));
+                    if let Some(c) = &cookie {
+                        req = req.header("cookie", c);
+                    }
+                    let res = req.send().await.unwrap();
                     assert_eq!(res.status().as_u16(), statuses[i], "{endpoint} as {who:?}");
                 }
                 Expect::Form(locations) => {

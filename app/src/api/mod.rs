@@ -8,6 +8,7 @@ pub mod change_link;
 pub mod dev_mailbox;
 pub mod enrollment;
 pub mod error;
+pub mod incidents;
 pub mod my_data;
 pub mod my_request;
 pub mod rate_request;

@@ -12,6 +12,8 @@ pub struct MyDataView {
     pub pending: Vec<PendingView>,
     /// Corrections and disputes sent to the company, with their status and deadline.
     pub requests: Vec<super::submit_request::RequestView>,
+    /// Incident notices not yet acknowledged: shown as banners.
+    pub banners: Vec<super::incidents::views::BannerView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +100,17 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             due: domain::locale::date(lang(), r.due_at),
         })
         .collect();
+    let banners = domain::incidents::notify::banners(&portal, session.customer_id).await.map_err(internal)?;
+    view.banners = banners
+        .into_iter()
+        .map(|b| super::incidents::views::BannerView {
+            notice_id: b.notice_id,
+            notified: domain::locale::date(lang(), b.notified_at),
+            what_happened: b.what_happened,
+            consequences: b.consequences,
+            measures: b.measures,
+        })
+        .collect();
     Ok(view)
 }
 
@@ -146,6 +159,7 @@ mod convert {
                 .collect(),
             pending: Vec::new(),
             requests: Vec::new(),
+            banners: Vec::new(),
         }
     }
 }

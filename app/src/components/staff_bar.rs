@@ -15,7 +15,11 @@ pub fn StaffBar(me: StaffMeView) -> impl IntoView {
         <nav class="staff-bar" aria-label=t(lang, "staff.nav")>
             <ul>
                 <li><a href="/staff">{t(lang, "staff.queue")}</a></li>
-                {is_dpo.then(|| view! { <li><a href="/staff/oversight">{t(lang, "staff.oversight")}</a></li> })}
+                {is_dpo.then(|| view! {
+                    <li><a href="/staff/oversight">{t(lang, "staff.oversight")}</a></li>
+                    <li><a href="/staff/incidents">{t(lang, "incidents.title")}</a></li>
+                    <li><a href="/staff/records">{t(lang, "records.title")}</a></li>
+                })}
             </ul>
             <p class="staff-me">
                 <span data-role=me.role.clone()>{term(lang, &format!("role_{}", me.role))}</span>

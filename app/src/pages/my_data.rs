@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::AppError;
 use crate::api::my_data::{MyDataView, my_data};
 use super::outcome;
+use crate::components::incident_banner::IncidentBanners;
 use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, requests::Requests, sign_out::SignOutButton};
 use crate::i18n::{message, t, use_lang};
 
@@ -55,6 +56,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
             <SignOutButton/>
         </div>
         <Notice message=notice/>
+        <IncidentBanners banners=data.banners.clone()/>
         <PendingChanges pending=data.pending.clone()/>
         <Requests requests=data.requests.clone()/>
         <div class="layout">
@@ -72,4 +74,4 @@ fn MyData(data: MyDataView) -> impl IntoView {
     }
 }
 
-const OK_CODES: [&str; 4] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent"];
+const OK_CODES: [&str; 5] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent", "notice_acknowledged"];
