@@ -53,7 +53,7 @@ export default defineConfig({
   }, {
     // The fixture customers are imported first, and the agent created, with the same CLI a
     // company would use.
-    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && ${server} staff add --email dpo@example.test --role dpo && exec ${server}`,
+    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && ${server} staff add --email dpo@example.test --role dpo && CUSTODIA_STAFF_TOTP_KEY=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U ${server} staff add --email a11y-agent@example.test --role agent && CUSTODIA_STAFF_TOTP_KEY=ORSXG5DJNZTSA3LPOJSSAY3PMRSXGIDB ${server} staff add --email a11y-dpo@example.test --role dpo && exec ${server}`,
     url: `http://127.0.0.1:${p.port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
