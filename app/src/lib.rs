@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/custodia.css"/>
         <Router>
+            <FocusOnNavigate/>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
@@ -87,6 +88,31 @@ pub fn App() -> impl IntoView {
             </main>
         </Router>
     }
+}
+
+/// After an in-app navigation (a new path, or a form's outcome in the query), focus moves to the
+/// page's main region, as after a full page load; otherwise keyboard focus is left on an element
+/// that was re-rendered away.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = format!("{}?{}", location.pathname.get(), location.search.get());
+        #[cfg(feature = "hydrate")]
+        if previous.as_ref().is_some_and(|p| *p != path) {
+            use wasm_bindgen::JsCast;
+            if let Some(main) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("main"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = main.focus();
+            }
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = previous;
+        path
+    });
 }
 
 fn mark_hydrated() {

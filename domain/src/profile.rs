@@ -53,6 +53,15 @@ fn opt(s: Option<String>) -> Cell {
 }
 
 #[tracing::instrument(name = "profile.my_data", skip_all)]
+/// The language the customer chose on their profile; pages follow it once they sign in.
+pub async fn preferred_language(portal: &Portal, customer_id: i64) -> Result<Lang> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(portal.store.pool())
+        .await?;
+    Ok(row.and_then(|(code,)| Lang::from_code(&code)).unwrap_or_default())
+}
+
 pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
     let pool = portal.store.pool();
     let c: (String, String, String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>) =

@@ -51,6 +51,10 @@ pub async fn confirm_change(token: String, code: String) -> Result<(), AppError>
     match domain::verification::confirm(&portal, &token, &code, viewer, &meta()).await {
         Ok(done) => {
             let recovery = if done.used_recovery_code { "&recovery=1" } else { "" };
+            // A new preferred language takes effect in this browser at once.
+            if let (domain::verification::Field::PreferredLanguage, Some(customer)) = (done.field, viewer) {
+                follow_profile_language(&portal, customer).await;
+            }
             go(&format!("/confirmed?field={}{recovery}", done.field.key()));
         }
         Err(e) => go(&format!("/confirm/{token}?e={}", field_outcome(&e))),

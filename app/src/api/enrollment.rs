@@ -43,6 +43,7 @@ pub async fn confirm_enrollment(code: String) -> Result<(), AppError> {
     match domain::identity::confirm_enrollment(&portal, &session, &code, &meta()).await {
         Ok(full) => {
             set_session_cookie(&full, portal.now());
+            follow_profile_language(&portal, session.customer_id).await;
             go("/recovery-codes");
         }
         Err(domain::Error::Unauthenticated) => go("/sign-in?e=expired"),

@@ -16,6 +16,7 @@ pub async fn verify_code(code: String) -> Result<(), AppError> {
     match domain::identity::verify_second_factor(&portal, &session, &code, &meta()).await {
         Ok(full) => {
             set_session_cookie(&full, portal.now());
+            follow_profile_language(&portal, session.customer_id).await;
             go("/my-data");
         }
         Err(domain::Error::Unauthenticated) => go("/sign-in?e=expired"),

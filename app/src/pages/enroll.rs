@@ -4,7 +4,7 @@ use leptos_router::components::Redirect;
 
 use super::outcome;
 use crate::api::AppError;
-use crate::api::enrollment::{ConfirmEnrollment, EnrollmentView, enrollment};
+use crate::api::enrollment::{EnrollmentView, enrollment};
 use crate::components::{field::Field, notice::Notice};
 use crate::i18n::{message, t, use_lang};
 
@@ -34,7 +34,6 @@ pub fn EnrollPage() -> impl IntoView {
 fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
     let lang = use_lang();
     let code = outcome();
-    let action = ServerAction::<ConfirmEnrollment>::new();
     let field_error = Signal::derive(move || {
         code.get().filter(|c| c.starts_with("code") || c == "credentials").map(|c| message(lang, &c))
     });
@@ -74,7 +73,9 @@ fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
             </li>
             <li>
                 {t(lang, "enroll.step_code")}
-                <ActionForm action=action attr:class="form">
+                // A plain post, even when hydrated: signing in ends in a full page load, so the pages
+            // that follow are rendered in the language on the customer's profile.
+            <form method="post" action="/api/confirm_enrollment" class="form">
                     <Field
                         name="code"
                         label=t(lang, "field.totp")
@@ -82,10 +83,10 @@ fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
                         autocomplete="one-time-code"
                         error=field_error
                     />
-                    <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                    <button type="submit" class="button-primary">
                         {t(lang, "enroll.confirm")}
                     </button>
-                </ActionForm>
+                </form>
             </li>
         </ol>
     }

@@ -2,7 +2,6 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::outcome;
-use crate::api::second_factor::VerifyCode;
 use crate::components::{field::Field, notice::Notice};
 use crate::i18n::{message, t, use_lang};
 
@@ -11,7 +10,6 @@ use crate::i18n::{message, t, use_lang};
 pub fn SignInCodePage() -> impl IntoView {
     let lang = use_lang();
     let code = outcome();
-    let action = ServerAction::<VerifyCode>::new();
     let field_error = Signal::derive(move || {
         code.get().filter(|c| c.starts_with("code") || c == "credentials").map(|c| message(lang, &c))
     });
@@ -24,7 +22,9 @@ pub fn SignInCodePage() -> impl IntoView {
             <h1>{t(lang, "code.title")}</h1>
             <p class="lead">{t(lang, "code.lead")}</p>
             <Notice message=notice/>
-            <ActionForm action=action attr:class="form">
+            // A plain post, even when hydrated: signing in ends in a full page load, so the pages
+            // that follow are rendered in the language on the customer's profile.
+            <form method="post" action="/api/verify_code" class="form">
                 <Field
                     name="code"
                     label=t(lang, "field.code")
@@ -33,10 +33,10 @@ pub fn SignInCodePage() -> impl IntoView {
                     autofocus=true
                     error=field_error
                 />
-                <button type="submit" class="button-primary" disabled=move || action.pending().get()>
+                <button type="submit" class="button-primary">
                     {t(lang, "action.continue")}
                 </button>
-            </ActionForm>
+            </form>
             <p class="aside"><a href="/sign-in">{t(lang, "code.start_over")}</a></p>
         </section>
     }

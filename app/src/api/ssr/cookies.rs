@@ -48,6 +48,19 @@ pub fn clear_staff_cookie() {
     set(format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", staff_name(), if secure() { "; Secure" } else { "" }));
 }
 
+/// The language cookie the switch on every page also sets (see server/src/language.rs).
+pub fn set_language_cookie(lang: domain::Lang) {
+    set(format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.code()));
+}
+
+/// After a full sign-in, pages follow the language on the customer's profile.
+pub async fn follow_profile_language(portal: &domain::Portal, customer_id: i64) {
+    match domain::profile::preferred_language(portal, customer_id).await {
+        Ok(lang) => set_language_cookie(lang),
+        Err(e) => tracing::warn!(error = %e, "preferred language not read; keeping the current one"),
+    }
+}
+
 fn read(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
     parts

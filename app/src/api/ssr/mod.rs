@@ -4,7 +4,7 @@ pub mod cookies;
 pub mod outcome;
 pub mod request;
 
-pub use cookies::{clear_session_cookie, clear_staff_cookie, session_token, set_session_cookie, set_staff_cookie, staff_token};
+pub use cookies::{clear_session_cookie, clear_staff_cookie, follow_profile_language, session_token, set_language_cookie, set_session_cookie, set_staff_cookie, staff_token};
 pub use outcome::{field_outcome, go, internal, outcome_code};
 pub use request::{lang, meta, portal, require_session, require_staff, viewer};
 
