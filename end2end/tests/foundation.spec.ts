@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { totp } from './totp';
-import { CATEGORIES, DEMO, open, ready, signIn } from './pages';
+import { AGENT, CATEGORIES, DEMO, open, ready, signIn, staffSignIn } from './pages';
 
 const CODE = 'Authentication code';
 
@@ -100,5 +100,32 @@ test.describe.serial('demo customer', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await expect(page).toHaveURL(/\/sign-in\/code\?e=credentials$/);
     await expect(page.locator('#field-code-error')).not.toBeEmpty();
+  });
+
+  // Screenshots for the README, at desktop and phone widths (hydrated project only; the pages
+  // are the same without JavaScript). Written to end2end/screenshots/.
+  test('screenshots of the main pages', async ({ page, browser }, info) => {
+    test.skip(info.project.use.javaScriptEnabled === false, 'once is enough');
+    await signIn(page, DEMO.email, DEMO.password);
+    await ready(page);
+    // Earlier steps spent this and the next authenticator step; a fresh recovery code is sure.
+    await page.getByLabel(CODE).fill(recovery[1]);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect(page).toHaveURL(/\/my-data$/);
+    const staff = await (await browser.newContext({ baseURL: info.project.use.baseURL, locale: 'en-GB' })).newPage();
+    await staffSignIn(staff, { ...AGENT, email: 'a11y-agent@example.test', key: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U' }, 1);
+    const shots: [typeof page, string, string][] = [
+      [page, '/my-data', 'my-data'],
+      [page, '/change/phone', 'change-phone'],
+      [page, '/access-log', 'access-log'],
+      [staff, '/staff', 'staff-queue'],
+    ];
+    for (const [width, height, kind] of [[1280, 860, 'desktop'], [390, 844, 'phone']] as const) {
+      for (const [p, path, name] of shots) {
+        await p.setViewportSize({ width, height });
+        await open(p, path);
+        await p.screenshot({ path: `screenshots/${name}-${kind}.png` });
+      }
+    }
   });
 });
