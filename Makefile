@@ -4,8 +4,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 RUST_TESTS := -p domain -p server
+# wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -43,3 +45,11 @@ test-e2e:
 clean-test-databases:
 	@scripts/drop-test-databases.sh
 
+## first-load: bytes a first visit downloads per main page (release build, fresh demo database).
+first-load: setup-core
+	cargo leptos build --release
+	@dir=$$(mktemp -d); \
+	CUSTODIA_DEMO=1 CUSTODIA_ADDR=127.0.0.1:3199 DATABASE_URL=sqlite://$$dir/db.sqlite?mode=rwc \
+	  CUSTODIA_MASTER_KEY_FILE=$$dir/master.key RUST_LOG=warn ./target/release/server > $$dir/server.log 2>&1 & pid=$$!; \
+	for i in $$(seq 1 50); do curl -sf http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done; \
+	node scripts/first-load.mjs; status=$$?; kill $$pid; rm -rf $$dir; exit $$status

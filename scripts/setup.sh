@@ -24,8 +24,16 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli@"$WASM_BINDGEN_VERSION" --force
 fi
 
+# wasm-opt for release builds, from npm's binaryen: Debian's (version 108) breaks the externref
+# table wasm-bindgen emits, and release pages then never hydrate. The Makefile puts .tools first
+# on PATH.
+BINARYEN_VERSION=132.0.0
+if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  step "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools"
+  npm install --prefix .tools --no-audit --no-fund --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
 missing=()
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 if [ "$want_browser" = all ]; then
   command -v chromium >/dev/null || missing+=(chromium)
 fi
