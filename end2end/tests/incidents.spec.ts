@@ -1,22 +1,13 @@
-import { test, expect, type Page, type TestInfo } from '@playwright/test';
-import { DPO, enroll, open, ready, staffSignIn } from './pages';
+import { test, expect } from '@playwright/test';
+import { DPO, enroll, open, ready, secondBrowser, staffSignIn } from './pages';
 import { waitForMail } from './mail';
-
-async function staffPage(browser: import('@playwright/test').Browser, info: TestInfo): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-    locale: 'en-GB',
-  });
-  return context.newPage();
-}
 
 /** "2026-11-25T08:30", UTC, as a datetime-local input takes it. */
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString().slice(0, 16);
 
 test('a DPO records a breach, sees the 72-hour clock, and tells exactly the affected customers', async ({ page, browser }, info) => {
   const since = Date.now();
-  const dpo = await staffPage(browser, info);
+  const dpo = await secondBrowser(browser);
   await staffSignIn(dpo, DPO);
   await dpo.getByRole('link', { name: 'Incidents' }).click();
   await expect(dpo).toHaveURL(/\/staff\/incidents$/);

@@ -1,6 +1,6 @@
 // Shared steps. With JavaScript on, wait for hydration before typing, so every click goes
 // through the hydrated app rather than racing it.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { totp } from './totp';
 
 export const DEMO = { email: 'demo@custodia.test', password: 'custodia-demo-2026' };
@@ -63,3 +63,10 @@ export async function enroll(page: Page, email: string): Promise<string> {
   return key;
 }
 
+
+/** A second browser (for staff beside a customer), with the project's JavaScript setting. */
+export async function secondBrowser(browser: Browser): Promise<Page> {
+  const use = test.info().project.use;
+  const context = await browser.newContext({ baseURL: use.baseURL, javaScriptEnabled: use.javaScriptEnabled, locale: 'en-GB' });
+  return context.newPage();
+}

@@ -1,17 +1,7 @@
-import { test, expect, type Page, type TestInfo } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { totp } from './totp';
-import { AGENT, enroll, open, ready } from './pages';
+import { AGENT, enroll, open, ready, secondBrowser } from './pages';
 import { linkIn, waitForMail } from './mail';
-
-/** A second browser for the agent, with the project's JavaScript setting. */
-async function staffPage(browser: import('@playwright/test').Browser, info: TestInfo): Promise<Page> {
-  const context = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-    locale: 'en-GB',
-  });
-  return context.newPage();
-}
 
 test('a correction goes through the staff queue and is written only when the customer confirms it', async ({ page, browser }, info) => {
   const email = 'giulia@example.test';
@@ -27,7 +17,7 @@ test('a correction goes through the staff queue and is written only when the cus
   await waitForMail(info, email, 'We received your request', since);
 
   // The agent signs in with password and code; a wrong code gets one plain message.
-  const staff = await staffPage(browser, info);
+  const staff = await secondBrowser(browser);
   await open(staff, '/staff/sign-in');
   await staff.getByLabel('Email address').fill(AGENT.email);
   await staff.getByLabel('Password').fill(AGENT.password);

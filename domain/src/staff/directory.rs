@@ -51,19 +51,11 @@ pub async fn locate(portal: &Portal, query: &str) -> Result<String> {
     Ok(public_id)
 }
 
-/// Looks a customer up and opens their record, masked; the opening is logged.
+/// Looks a customer up by exact email or reference and opens their record, masked; the opening
+/// is logged. The console's customer page calls this with the reference from its URL.
 #[tracing::instrument(name = "staff.find_customer", skip_all)]
 pub async fn find(portal: &Portal, session: &StaffSession, query: &str, meta: &RequestMeta) -> Result<CustomerCard> {
     let id = find_id(portal, query).await?;
-    let mut tx = portal.store.begin().await?;
-    access::record(&mut tx, portal, &session.staff, id, Read::Opened, "look-up", meta).await?;
-    tx.commit().await?;
-    card(portal, id).await
-}
-
-/// The masked record by reference, for the page after a look-up (logged again: it is a read).
-pub async fn open(portal: &Portal, session: &StaffSession, public_id: &str, meta: &RequestMeta) -> Result<CustomerCard> {
-    let id = find_id(portal, public_id).await?;
     let mut tx = portal.store.begin().await?;
     access::record(&mut tx, portal, &session.staff, id, Read::Opened, "look-up", meta).await?;
     tx.commit().await?;

@@ -12,7 +12,7 @@ pub async fn staff_customer(reference: String) -> Result<CustomerCardView, AppEr
 
     let portal = portal()?;
     let session = require_staff(&portal).await?;
-    let card = directory::open(&portal, &session, &reference, &meta()).await.map_err(internal)?;
+    let card = directory::find(&portal, &session, &reference, &meta()).await.map_err(internal)?;
     let revealed = directory::take_revealed(&portal, &session, &card.public_id).await.map_err(internal)?;
     let lang = lang();
     Ok(CustomerCardView {
