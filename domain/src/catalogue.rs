@@ -18,6 +18,26 @@ pub const CATEGORY_KEYS: [&str; 8] =
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CatalogueFile {
     pub categories: Vec<CategorySpec>,
+    /// What customers may consent to (the consent center); installed once, then reworded only
+    /// through a published privacy-policy version.
+    #[serde(default)]
+    pub purposes: Vec<PurposeSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PurposeSpec {
+    pub key: String,
+    #[serde(default)]
+    pub recipients: Vec<Recipient>,
+    /// Texts by language code; English is required.
+    pub texts: BTreeMap<String, PurposeTexts>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurposeTexts {
+    pub title: String,
+    pub description: String,
+    pub legal_basis: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -72,7 +92,7 @@ pub async fn ensure_default(portal: &Portal) -> Result<()> {
         replace(&mut tx, &default_catalogue()?).await?;
         tx.commit().await?;
     }
-    Ok(())
+    crate::consent::purposes::ensure_default(portal).await
 }
 
 /// Replaces the whole catalogue inside the caller's transaction.
@@ -181,6 +201,14 @@ mod tests {
             for lang in Lang::ALL {
                 let t = c.texts.get(lang.code()).unwrap_or_else(|| panic!("{} {lang:?}", c.key));
                 assert!(!t.purpose.is_empty() && !t.legal_basis.is_empty() && !t.source.is_empty());
+            }
+        }
+        let purposes: Vec<&str> = file.purposes.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(purposes, ["marketing_mail", "personalisation", "analytics", "partner_sharing"]);
+        for p in &file.purposes {
+            for lang in Lang::ALL {
+                let t = p.texts.get(lang.code()).unwrap_or_else(|| panic!("{} {lang:?}", p.key));
+                assert!(!t.title.is_empty() && !t.description.is_empty() && !t.legal_basis.is_empty());
             }
         }
     }

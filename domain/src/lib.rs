@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod catalogue;
 pub mod clock;
+pub mod consent;
 pub mod demo;
 pub mod error;
 pub mod identity;

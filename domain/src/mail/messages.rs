@@ -152,3 +152,15 @@ pub fn incident_notice(lang: Lang, name: &str, what: &str, consequences: &str, m
     m.after_action = vec![text(lang, "incident.contact").into()];
     m
 }
+
+/// A material change of the privacy policy: the DPO's summary, and which consents are asked
+/// for again because their purpose was reworded.
+pub fn policy_changed(lang: Lang, name: &str, summary: &str, asked_again: &[String], url: &str) -> Message {
+    let mut m = base(lang, name, text(lang, "policy.subject").into(), vec![text(lang, "policy.intro").into()]);
+    m.value = Some(Labelled { label: text(lang, "policy.summary").into(), value: summary.into() });
+    m.action = Some(Action { label: text(lang, "policy.action").into(), url: url.into() });
+    if !asked_again.is_empty() {
+        m.after_action = vec![fill(lang, "policy.asked_again", &[("purposes", &asked_again.join(", "))])];
+    }
+    m
+}

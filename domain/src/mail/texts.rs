@@ -154,6 +154,19 @@ const TEXTS: &[(&str, [&str; 3])] = &[
     ("status.waiting_customer", ["waiting for you", "pendiente de tu respuesta", "in attesa di una tua risposta"]),
     ("status.done", ["done", "resuelta", "completata"]),
     ("status.rejected", ["rejected", "rechazada", "respinta"]),
+    // A material change of the privacy policy.
+    ("policy.subject", ["We changed our privacy policy", "Hemos cambiado nuestra política de privacidad", "Abbiamo modificato la nostra informativa sulla privacy"]),
+    ("policy.intro", ["We have updated our privacy policy. In short:", "Hemos actualizado nuestra política de privacidad. En resumen:", "Abbiamo aggiornato la nostra informativa sulla privacy. In breve:"]),
+    ("policy.summary", ["What changed", "Qué ha cambiado", "Cosa è cambiato"]),
+    (
+        "policy.asked_again",
+        [
+            "We reworded what we ask your consent for in: {purposes}. If you had given it, it is paused until you give it again; nothing happens if you do not.",
+            "Hemos reformulado para qué pedimos tu consentimiento en: {purposes}. Si lo habías dado, queda en pausa hasta que lo vuelvas a dar; si no lo haces, no pasa nada.",
+            "Abbiamo riformulato ciò per cui chiediamo il tuo consenso in: {purposes}. Se lo avevi dato, resta sospeso finché non lo dai di nuovo; se non lo fai, non succede nulla.",
+        ],
+    ),
+    ("policy.action", ["Review your choices", "Revisar tus elecciones", "Rivedi le tue scelte"]),
 ];
 
 fn index(lang: Lang) -> usize {
