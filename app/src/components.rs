@@ -6,6 +6,7 @@ pub mod header;
 pub mod incident_banner;
 pub mod notice;
 pub mod pending_changes;
+pub mod policy_banner;
 pub mod requests;
 pub mod sign_out;
 pub mod staff_bar;

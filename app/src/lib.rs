@@ -18,8 +18,8 @@ use crate::pages::{
     revert_email::RevertEmailPage, new_request::NewRequestPage,
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
-    access_log::AccessLogPage, my_request::MyRequestPage,
-    staff::{customer::StaffCustomerPage, incident::StaffIncidentPage, incidents::StaffIncidentsPage, records::StaffRecordsPage, oversight::StaffOversightPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
+    access_log::AccessLogPage, my_request::MyRequestPage, consent::ConsentPage,
+    staff::{customer::StaffCustomerPage, incident::StaffIncidentPage, incidents::StaffIncidentsPage, records::StaffRecordsPage, oversight::StaffOversightPage, policy::StaffPolicyPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
 };
 
 /// The HTML document around the app; rendered only on the server.
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/requests/new") view=NewRequestPage/>
                     <Route path=path!("/requests/:id") view=MyRequestPage ssr=SsrMode::Async/>
                     <Route path=path!("/access-log") view=AccessLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/consent") view=ConsentPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/sign-in") view=StaffSignInPage/>
                     <Route path=path!("/staff") view=StaffQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/requests/:id") view=StaffRequestPage ssr=SsrMode::Async/>
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/incidents") view=StaffIncidentsPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/incidents/:id") view=StaffIncidentPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/records") view=StaffRecordsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/policy") view=StaffPolicyPage ssr=SsrMode::Async/>
                     <Route path=path!("/revert-email/:token") view=RevertEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async/>
                 </Routes>

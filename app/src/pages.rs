@@ -4,6 +4,7 @@ pub mod access_log;
 pub mod change;
 pub mod confirm;
 pub mod confirmed;
+pub mod consent;
 pub mod dev_mailbox;
 pub mod enroll;
 pub mod my_data;

@@ -96,6 +96,22 @@ pub fn date_time(lang: Lang, unix: i64) -> String {
     format!("{}, {:02}:{:02} UTC", date(lang, unix), t.hour(), t.minute())
 }
 
+/// RFC 3339 in UTC ("2026-11-24T12:00:00Z"), for files people download and machines read.
+pub fn iso_utc(unix: i64) -> String {
+    match OffsetDateTime::from_unix_timestamp(unix) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            t.year(),
+            t.month() as u8,
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => String::new(),
+    }
+}
+
 /// "2026-11-25T10:30" (a datetime-local input) or "2026-11-25" (a date input; `end_of_day`
 /// picks 23:59:59) as Unix seconds, UTC. None when it is neither.
 pub fn parse_moment(input: &str, end_of_day: bool) -> Option<i64> {
@@ -172,6 +188,7 @@ mod tests {
         assert_eq!(date(Lang::En, t), "24 November 2026");
         assert_eq!(date(Lang::Es, t), "24 de noviembre de 2026");
         assert_eq!(date(Lang::It, t), "24 novembre 2026");
+        assert_eq!(iso_utc(t), "2026-11-24T12:00:00Z");
         assert_eq!(money(Lang::En, 123456, "EUR"), "€1,234.56");
         assert_eq!(money(Lang::It, 123456, "EUR"), "1.234,56 €");
         assert_eq!(iso_date(Lang::Es, "1990-03-07"), "7 de marzo de 1990");

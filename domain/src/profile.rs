@@ -52,7 +52,6 @@ fn opt(s: Option<String>) -> Cell {
     Cell::Text(s.unwrap_or_default())
 }
 
-#[tracing::instrument(name = "profile.my_data", skip_all)]
 /// The language the customer chose on their profile; pages follow it once they sign in.
 pub async fn preferred_language(portal: &Portal, customer_id: i64) -> Result<Lang> {
     let row: Option<(String,)> = sqlx::query_as("SELECT preferred_language FROM customers WHERE id = $1")
@@ -62,6 +61,16 @@ pub async fn preferred_language(portal: &Portal, customer_id: i64) -> Result<Lan
     Ok(row.and_then(|(code,)| Lang::from_code(&code)).unwrap_or_default())
 }
 
+/// The reference a customer quotes to us ("C-…"), never their internal id.
+pub async fn public_id(portal: &Portal, customer_id: i64) -> Result<String> {
+    let (id,): (String,) = sqlx::query_as("SELECT public_id FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_one(portal.store.pool())
+        .await?;
+    Ok(id)
+}
+
+#[tracing::instrument(name = "profile.my_data", skip_all)]
 pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
     let pool = portal.store.pool();
     let c: (String, String, String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>) =

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod downloads;
 pub mod error_status;
 pub mod language;
 pub mod security;

@@ -182,6 +182,18 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         ("staff_authority_notified", vec![("id", &incident)], Expect::Form([staff_in, staff_in, staff_in, forbidden, leak(&noted)])),
         ("acknowledge_notice", vec![("id", &notice)],
             Expect::Form([sign_in, "/my-data?e=notice_acknowledged", "/my-data?e=invalid", sign_in, sign_in])),
+        // Consent: each customer their own; the policy: DPOs publish, customers acknowledge.
+        ("consent_center", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("consent_receipts", vec![], Expect::Get([401, 200, 200, 401, 401])),
+        ("set_consent", vec![("purpose", "analytics"), ("choice", "give")],
+            Expect::Form([sign_in, "/consent?e=consent_given", "/consent?e=consent_given", sign_in, sign_in])),
+        ("staff_policy", vec![], Expect::Read([401, 401, 401, 403, 200])),
+        ("staff_publish_policy", vec![("summary_en", "We added a partner for travel offers."), ("summary_es", "Añadimos un socio de ofertas de viaje."),
+            ("summary_it", "Abbiamo aggiunto un partner per offerte di viaggio."), ("material[]", ""),
+            ("wording_key[]", "analytics:en"), ("wording[]", "Measuring how you use our site, linked to your account, to improve it.")],
+            Expect::Form([staff_in, staff_in, staff_in, forbidden, "/staff/policy?e=policy_published"])),
+        ("acknowledge_policy", vec![("version", "1"), ("back", "consent")],
+            Expect::Form([sign_in, "/consent?e=policy_acknowledged", "/consent?e=policy_acknowledged", sign_in, sign_in])),
     ];
 
     // Every server function the app defines is either public by design or in the matrix.

@@ -5,6 +5,7 @@ pub mod access_log;
 pub mod cancel_change;
 pub mod change_form;
 pub mod change_link;
+pub mod consent;
 pub mod dev_mailbox;
 pub mod enrollment;
 pub mod error;

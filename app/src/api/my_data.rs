@@ -14,6 +14,8 @@ pub struct MyDataView {
     pub requests: Vec<super::submit_request::RequestView>,
     /// Incident notices not yet acknowledged: shown as banners.
     pub banners: Vec<super::incidents::views::BannerView>,
+    /// Privacy-policy changes not yet seen.
+    pub policy_notices: Vec<super::consent::views::PolicyNoticeView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +113,7 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             measures: b.measures,
         })
         .collect();
+    view.policy_notices = super::consent::center::notices(&portal, session.customer_id, lang()).await?;
     Ok(view)
 }
 
@@ -160,6 +163,7 @@ mod convert {
             pending: Vec::new(),
             requests: Vec::new(),
             banners: Vec::new(),
+            policy_notices: Vec::new(),
         }
     }
 }

@@ -18,6 +18,7 @@ pub fn StaffBar(me: StaffMeView) -> impl IntoView {
                 {is_dpo.then(|| view! {
                     <li><a href="/staff/oversight">{t(lang, "staff.oversight")}</a></li>
                     <li><a href="/staff/incidents">{t(lang, "incidents.title")}</a></li>
+                    <li><a href="/staff/policy">{t(lang, "policy.title")}</a></li>
                     <li><a href="/staff/records">{t(lang, "records.title")}</a></li>
                 })}
             </ul>

@@ -7,6 +7,7 @@ use crate::api::AppError;
 use crate::api::my_data::{MyDataView, my_data};
 use super::outcome;
 use crate::components::incident_banner::IncidentBanners;
+use crate::components::policy_banner::PolicyBanner;
 use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, requests::Requests, sign_out::SignOutButton};
 use crate::i18n::{message, t, use_lang};
 
@@ -49,6 +50,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
                 <p class="lead">{t(lang, "my_data.lead")}</p>
                 <p class="muted">{t(lang, "my_data.signed_in_as")} " " <strong>{data.full_name.clone()}</strong> " · " {data.public_id.clone()}</p>
                 <ul class="page-links">
+                    <li><a href="/consent">{t(lang, "consent.title")}</a></li>
                     <li><a href="/access-log">{t(lang, "access.title")}</a></li>
                     <li><a href="/requests/new?subject=privacy">{t(lang, "request.privacy_link")}</a></li>
                 </ul>
@@ -57,6 +59,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
         </div>
         <Notice message=notice/>
         <IncidentBanners banners=data.banners.clone()/>
+        <PolicyBanner notices=data.policy_notices.clone() back="my_data"/>
         <PendingChanges pending=data.pending.clone()/>
         <Requests requests=data.requests.clone()/>
         <div class="layout">
@@ -74,4 +77,4 @@ fn MyData(data: MyDataView) -> impl IntoView {
     }
 }
 
-const OK_CODES: [&str; 5] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent", "notice_acknowledged"];
+const OK_CODES: [&str; 6] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent", "notice_acknowledged", "policy_acknowledged"];

@@ -4,6 +4,7 @@ pub mod customer;
 pub mod incident;
 pub mod incidents;
 pub mod oversight;
+pub mod policy;
 pub mod queue;
 pub mod records;
 pub mod request;

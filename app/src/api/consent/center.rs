@@ -1,0 +1,86 @@
+use leptos::prelude::*;
+
+use super::views::{ConsentView, PurposeView, ReceiptView};
+use crate::api::AppError;
+
+/// The consent center of the signed-in customer: every purpose with their choice, their receipts
+/// and any privacy-policy change they have not seen.
+#[server(endpoint = "consent_center")]
+pub async fn consent_center() -> Result<ConsentView, AppError> {
+    use crate::api::my_data::RecipientView;
+    use crate::api::ssr::*;
+    use domain::consent::{State, ledger, policy};
+    use domain::identity::Stage;
+
+    let portal = portal()?;
+    let session = require_session(&portal, Stage::Full).await?;
+    let lang = lang();
+    let id = session.customer_id;
+    let overview = ledger::overview(&portal, id, lang).await.map_err(internal)?;
+    let history = ledger::history(&portal, id).await.map_err(internal)?;
+    let title_of = |key: &str| overview.iter().find(|p| p.purpose.key == key).map(|p| p.purpose.title.clone()).unwrap_or_else(|| key.to_string());
+    let unseen = notices(&portal, id, lang).await?;
+    let versions = policy::list(&portal, lang).await.map_err(internal)?;
+    Ok(ConsentView {
+        history: history
+            .iter()
+            .map(|r| ReceiptView {
+                receipt_id: r.receipt_id.clone(),
+                purpose: title_of(&r.purpose_key),
+                action: r.action.clone(),
+                policy_version: r.policy_version,
+                channel: r.channel.clone(),
+                when: domain::locale::date_time(lang, r.at),
+            })
+            .collect(),
+        unseen,
+        policy_version: versions.first().map(|v| v.version).unwrap_or(1),
+        purposes: overview
+            .into_iter()
+            .map(|p| {
+                let (state, since) = match p.state {
+                    State::Off => ("off", None),
+                    State::On { since } => ("on", Some(since)),
+                    State::AskedAgain { given_at } => ("asked_again", Some(given_at)),
+                };
+                PurposeView {
+                    key: p.purpose.key,
+                    title: p.purpose.title,
+                    description: p.purpose.description,
+                    legal_basis: p.purpose.legal_basis,
+                    recipients: p
+                        .purpose
+                        .recipients
+                        .into_iter()
+                        .map(|r| RecipientView { name: r.name, role: r.role, country: r.country })
+                        .collect(),
+                    state: state.to_string(),
+                    since: since.map(|t| domain::locale::date(lang, t)),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// Privacy-policy versions the customer has not seen yet, with the titles of the purposes each
+/// asks for again; for the banner on "My data" and the consent page.
+#[cfg(feature = "ssr")]
+pub(crate) async fn notices(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Vec<super::views::PolicyNoticeView>, AppError> {
+    use crate::api::ssr::internal;
+
+    let unseen = domain::consent::policy::unseen(portal, customer_id, lang).await.map_err(internal)?;
+    if unseen.is_empty() {
+        return Ok(Vec::new());
+    }
+    let purposes = domain::consent::purposes::load(portal, lang).await.map_err(internal)?;
+    let title_of = |key: &str| purposes.iter().find(|p| p.key == key).map(|p| p.title.clone()).unwrap_or_else(|| key.to_string());
+    Ok(unseen
+        .into_iter()
+        .map(|v| super::views::PolicyNoticeView {
+            version: v.version,
+            published: domain::locale::date(lang, v.published_at),
+            reworded: v.reworded.iter().map(|k| title_of(k)).collect(),
+            summary: v.summary,
+        })
+        .collect())
+}
