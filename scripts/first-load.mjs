@@ -90,6 +90,7 @@ const pages = [
   ['/sign-in', 'Sign-in (anonymous)', []],
   ['/my-data', 'My data (signed in)', customer],
   ['/access-log', 'Who accessed my data (signed in)', customer],
+  ['/consent', 'Consent (signed in)', customer],
   ['/staff', 'Staff queue (staff)', staff],
 ];
 const kb = (n) => (n / 1024).toFixed(1);

@@ -1,6 +1,7 @@
 //! View pieces shared by pages.
 
 pub mod category;
+pub mod erasure_banner;
 pub mod field;
 pub mod header;
 pub mod incident_banner;

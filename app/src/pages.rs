@@ -7,6 +7,7 @@ pub mod confirmed;
 pub mod consent;
 pub mod dev_mailbox;
 pub mod enroll;
+pub mod erasure;
 pub mod my_data;
 pub mod my_request;
 pub mod new_request;

@@ -49,6 +49,17 @@ pub struct CategorySpec {
     pub texts: BTreeMap<String, CategoryTexts>,
     #[serde(default)]
     pub recipients: Vec<Recipient>,
+    /// What erasing a customer keeps of this category; absent: everything is erased.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_erasure: Option<ErasureRule>,
+}
+
+/// Records of a category a law makes us keep after the customer asked for erasure: for how long
+/// after each record's own date, and which of its fields. The ground is in the texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasureRule {
+    pub keep_days: i64,
+    pub keep_fields: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +69,9 @@ pub struct CategoryTexts {
     pub legal_basis: String,
     pub retention: String,
     pub source: String,
+    /// Why records are kept after an erasure, with the legal reference; empty when none are.
+    #[serde(default)]
+    pub erasure_ground: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +81,9 @@ pub struct Recipient {
     pub role: String,
     /// ISO 3166 country code.
     pub country: String,
+    /// Where this recipient is told that a customer's data was erased (Article 19 GDPR).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<String>,
 }
 
 /// One category as shown to a customer in one language.
@@ -76,6 +93,8 @@ pub struct CategoryInfo {
     pub retention_days: i64,
     pub texts: CategoryTexts,
     pub recipients: Vec<Recipient>,
+    /// Kept after an erasure: (days after each record's date, fields); `None`: all erased.
+    pub on_erasure: Option<ErasureRule>,
 }
 
 pub fn default_catalogue() -> Result<CatalogueFile> {
@@ -105,20 +124,22 @@ pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
             return Err(crate::Error::invalid("catalogue", crate::error::Problem::Required));
         }
         sqlx::query(
-            "INSERT INTO data_categories (key, position, retention_days, retention_action) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO data_categories (key, position, retention_days, retention_action, erasure_keep_days, erasure_keep_fields) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(&c.key)
         .bind(position as i64)
         .bind(c.retention_days)
         .bind(&c.retention_action)
+        .bind(c.on_erasure.as_ref().map(|r| r.keep_days).unwrap_or(0))
+        .bind(c.on_erasure.as_ref().map(|r| r.keep_fields.join(",")).unwrap_or_default())
         .execute(&mut **tx)
         .await?;
         for (lang, t) in &c.texts {
             sqlx::query(
                 "INSERT INTO data_category_texts \
-                 (category_key, lang, title, purpose, legal_basis, retention, source) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 (category_key, lang, title, purpose, legal_basis, retention, source, erasure_ground) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(&c.key)
             .bind(lang)
@@ -127,19 +148,21 @@ pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
             .bind(&t.legal_basis)
             .bind(&t.retention)
             .bind(&t.source)
+            .bind(&t.erasure_ground)
             .execute(&mut **tx)
             .await?;
         }
         for (i, r) in c.recipients.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO data_recipients (category_key, name, role, country, position) \
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO data_recipients (category_key, name, role, country, position, webhook) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(&c.key)
             .bind(&r.name)
             .bind(&r.role)
             .bind(&r.country)
             .bind(i as i64)
+            .bind(&r.webhook)
             .execute(&mut **tx)
             .await?;
         }
@@ -149,8 +172,9 @@ pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
 
 /// Every category in `lang`, falling back to English where a text is missing.
 pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<CategoryInfo>> {
-    let rows: Vec<(String, i64, String, String, String, String, String)> = sqlx::query_as(
-        "SELECT c.key, c.retention_days, t.title, t.purpose, t.legal_basis, t.retention, t.source \
+    let rows: Vec<(String, i64, i64, String, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT c.key, c.retention_days, c.erasure_keep_days, c.erasure_keep_fields, \
+                t.title, t.purpose, t.legal_basis, t.retention, t.source, t.erasure_ground \
          FROM data_categories c \
          JOIN data_category_texts t ON t.category_key = c.key \
            AND t.lang = CASE WHEN EXISTS (SELECT 1 FROM data_category_texts x \
@@ -160,29 +184,34 @@ pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<CategoryInfo>> {
     .bind(lang.code())
     .fetch_all(portal.store.pool())
     .await?;
-    let recipients: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT category_key, name, role, country FROM data_recipients \
+    let recipients: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT category_key, name, role, country, webhook FROM data_recipients \
          ORDER BY category_key, position",
     )
     .fetch_all(portal.store.pool())
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(key, retention_days, title, purpose, legal_basis, retention, source)| {
+        .map(|(key, retention_days, keep_days, keep_fields, title, purpose, legal_basis, retention, source, erasure_ground)| {
             let recipients = recipients
                 .iter()
                 .filter(|(k, ..)| *k == key)
-                .map(|(_, name, role, country)| Recipient {
+                .map(|(_, name, role, country, webhook)| Recipient {
                     name: name.clone(),
                     role: role.clone(),
                     country: country.clone(),
+                    webhook: webhook.clone(),
                 })
                 .collect();
             CategoryInfo {
                 key,
                 retention_days,
-                texts: CategoryTexts { title, purpose, legal_basis, retention, source },
+                texts: CategoryTexts { title, purpose, legal_basis, retention, source, erasure_ground },
                 recipients,
+                on_erasure: (keep_days > 0).then(|| ErasureRule {
+                    keep_days,
+                    keep_fields: keep_fields.split(',').filter(|f| !f.is_empty()).map(String::from).collect(),
+                }),
             }
         })
         .collect())

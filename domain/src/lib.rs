@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod clock;
 pub mod consent;
 pub mod demo;
+pub mod erasure;
 pub mod error;
 pub mod identity;
 pub mod import;

@@ -39,6 +39,10 @@ pub struct Policy {
     pub staff_reads_per_hour_alert: i64,
     /// A request is "due soon" this long before its deadline.
     pub request_due_soon_secs: i64,
+    /// Between confirming an erasure and carrying it out; the customer may cancel until then.
+    pub erasure_grace_secs: i64,
+    /// The reminder of a scheduled erasure goes out this long before it is carried out.
+    pub erasure_reminder_secs: i64,
 }
 
 impl Default for Policy {
@@ -59,6 +63,8 @@ impl Default for Policy {
             staff_absolute_secs: 10 * 60 * 60,
             staff_reads_per_hour_alert: 30,
             request_due_soon_secs: 7 * 24 * 60 * 60,
+            erasure_grace_secs: 14 * 24 * 60 * 60,
+            erasure_reminder_secs: 2 * 24 * 60 * 60,
         }
     }
 }

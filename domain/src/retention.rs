@@ -64,6 +64,11 @@ pub async fn sweep(portal: &Portal) -> Result<Swept> {
             swept.categories.push((category.to_string(), action.clone(), total));
         }
     }
+    // What an erasure kept because a law required it goes when that law stops requiring it.
+    let expired = sqlx::query("DELETE FROM retained_records WHERE retained_until <= $1").bind(portal.now()).execute(portal.store.pool()).await?;
+    if expired.rows_affected() > 0 {
+        swept.categories.push(("retained_after_erasure".into(), "delete".into(), expired.rows_affected() as i64));
+    }
     tracing::info!(rows = swept.total(), "retention sweep done");
     Ok(swept)
 }

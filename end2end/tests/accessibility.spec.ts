@@ -44,7 +44,8 @@ test('customer pages have no WCAG A/AA violations', async ({ page }) => {
   await page.context().clearCookies();
   await enroll(page, 'ines@example.test');
   for (const path of ['/my-data', '/my-data?e=change_sent', '/change/phone', '/change/phone?e=phone.malformed',
-    '/requests/new?subject=date_of_birth', '/requests/new?subject=privacy', '/access-log']) {
+    '/requests/new?subject=date_of_birth', '/requests/new?subject=privacy', '/access-log',
+    '/consent', '/consent?e=consent_given&p=analytics']) {
     await audit(page, path);
   }
 });
@@ -59,7 +60,7 @@ test('staff pages have no WCAG A/AA violations', async ({ page }) => {
   await audit(page, new URL(page.url()).pathname);
   await page.context().clearCookies();
   await staffSignIn(page, AUDIT_DPO);
-  for (const path of ['/staff/oversight', '/staff/incidents', '/staff/records']) {
+  for (const path of ['/staff/oversight', '/staff/incidents', '/staff/records', '/staff/policy', '/staff/policy?e=summary_en.required']) {
     await audit(page, path);
   }
 });

@@ -1,6 +1,6 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import { totp } from './totp';
-import { PASSWORD, open, ready } from './pages';
+import { PASSWORD, enroll, open, ready } from './pages';
 import { linkIn, waitForMail } from './mail';
 
 /** Presses Tab until `target` has focus, checking that every stop shows a visible focus ring. */
@@ -70,6 +70,26 @@ test('sign-in, enrollment and a verified change, with the keyboard alone', async
   await page.keyboard.type(totp(key, Date.now() / 1000 + 30));
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/\/confirmed\?field=phone$/);
+});
+
+test('consent given and withdrawn with the keyboard alone, the same keys either way', async ({ page }) => {
+  await enroll(page, 'tove@example.test');
+  await tabTo(page, page.getByRole('link', { name: 'Your consent', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/\/consent$/);
+  await ready(page);
+  const item = page.locator('li.purpose[data-purpose="personalisation"]');
+  await tabTo(page, page.getByRole('button', { name: 'Turn on Personalised recommendations' }));
+  await page.keyboard.press('Enter');
+  await expect(item).toHaveAttribute('data-state', 'on');
+  // The outcome is announced politely, in words.
+  await expect(page.getByRole('status')).toContainText('your consent is on from now');
+  await ready(page);
+  await tabTo(page, page.getByRole('button', { name: 'Turn off Personalised recommendations' }));
+  await page.keyboard.press('Enter');
+  await expect(item).toHaveAttribute('data-state', 'off');
+  await expect(page.getByRole('status')).toContainText('We stop using your data for this at once');
+  await expect(item.locator('.purpose-state')).toHaveText(/^\W*Off$/);
 });
 
 test('after sign-in the portal speaks the language on the customer profile', async ({ page }) => {

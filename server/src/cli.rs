@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::startup::Application;
 
 const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key\n\
-                     | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL]";
+                     | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL\n\
+                     | erasure run [--days-ahead N] | webhook-secret]";
 
 pub async fn run(args: Vec<String>) -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -24,6 +25,17 @@ pub async fn run(args: Vec<String>) -> ExitCode {
         ["staff", "disable", "--email", email] => {
             with_portal(|portal| async move { domain::staff::account::disable(&portal, email).await.map(|()| "disabled; every session of that account has ended".into()) }).await
         }
+        // Carries out due erasures and webhook calls now, instead of waiting for the server's
+        // next tick. `--days-ahead` runs them as of a later day: for rehearsals and tests.
+        ["erasure", "run"] => with_portal(|portal| async move { erasure_run(&portal, 0).await }).await,
+        ["erasure", "run", "--days-ahead", days] => {
+            let Ok(days) = days.parse::<i64>() else {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            };
+            with_portal(|portal| async move { erasure_run(&portal, days).await }).await
+        }
+        ["webhook-secret"] => with_portal(|portal| async move { Ok(domain::erasure::webhooks::signing_secret(&portal)) }).await,
         ["generate-key"] => {
             println!("{}", domain::Keys::generate_master_base64());
             ExitCode::SUCCESS
@@ -80,7 +92,7 @@ where
         let config = Config::from_env().map_err(|e| e.to_string())?;
         let keys = config.keys().map_err(|e| e.to_string())?;
         let store = domain::Store::connect(&config.database_url).await.map_err(|e| e.to_string())?;
-        let portal = domain::Portal::new(store, domain::Clock::system(), keys, domain::Policy::default());
+        let portal = domain::Portal::new(store, domain::Clock::system(), keys, crate::config::policy_from_env());
         domain::catalogue::ensure_default(&portal).await.map_err(|e| e.to_string())?;
         Ok::<_, String>(portal)
     };
@@ -148,4 +160,11 @@ fn fail(e: &dyn std::fmt::Display) -> ExitCode {
     tracing::error!("{e}");
     eprintln!("error: {e}");
     ExitCode::FAILURE
+}
+
+async fn erasure_run(portal: &domain::Portal, days_ahead: i64) -> Result<String, domain::Error> {
+    portal.clock.advance(days_ahead * 86_400);
+    let erased = domain::erasure::job::run_due(portal).await?;
+    let told = domain::erasure::webhooks::deliver_due(portal, &domain::erasure::webhooks::client()).await?;
+    Ok(format!("{erased} erasure(s) carried out; {told} recipient call(s) delivered"))
 }

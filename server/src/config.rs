@@ -145,3 +145,13 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
+
+/// The domain's policy, with what the company may set through the environment:
+/// `CUSTODIA_ERASURE_GRACE_DAYS` (default 14) between a confirmed erasure and its execution.
+pub fn policy_from_env() -> domain::Policy {
+    let mut policy = domain::Policy::default();
+    if let Some(days) = std::env::var("CUSTODIA_ERASURE_GRACE_DAYS").ok().and_then(|d| d.trim().parse::<i64>().ok()).filter(|d| (1..=90).contains(d)) {
+        policy.erasure_grace_secs = days * 86_400;
+    }
+    policy
+}

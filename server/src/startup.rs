@@ -7,7 +7,7 @@ use app::api::ssr::WebSettings;
 use app::{App, shell};
 use axum::Router;
 use axum::routing::get;
-use domain::{Clock, Policy, Portal, Store};
+use domain::{Clock, Portal, Store};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
@@ -36,7 +36,7 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
         let keys = config.keys()?;
         let store = Store::connect(&config.database_url).await?;
-        let portal = Portal::new(store, Clock::system(), keys, Policy::default());
+        let portal = Portal::new(store, Clock::system(), keys, crate::config::policy_from_env());
         Self::build_with(config, portal).await
     }
 
@@ -75,14 +75,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let mail = domain::mail::worker::spawn(self.portal.clone(), self.transport.clone(), MAIL_POLL);
         let retention = domain::retention::spawn(self.portal.clone());
+        let erasure = domain::erasure::job::spawn(self.portal.clone(), ERASURE_POLL);
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         // Undelivered mail stays in the outbox for the next start.
         mail.abort();
         retention.abort();
+        erasure.abort();
         served
     }
 }
+
+/// How often due erasures and recipients' webhook calls are looked for.
+const ERASURE_POLL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How often the mail worker looks for due retries and mail queued by other instances.
 const MAIL_POLL: std::time::Duration = std::time::Duration::from_secs(5);

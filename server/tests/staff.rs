@@ -192,6 +192,10 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
             ("summary_it", "Abbiamo aggiunto un partner per offerte di viaggio."), ("material[]", ""),
             ("wording_key[]", "analytics:en"), ("wording[]", "Measuring how you use our site, linked to your account, to improve it.")],
             Expect::Form([staff_in, staff_in, staff_in, forbidden, "/staff/policy?e=policy_published"])),
+        // Erasure: each customer their own; staff cannot ask for a customer's erasure.
+        ("erasure_preview", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("request_erasure", vec![], Expect::Form([sign_in, "/erasure?e=erasure_sent", "/erasure?e=erasure_sent", sign_in, sign_in])),
+        ("cancel_erasure", vec![], Expect::Form([sign_in, "/my-data?e=erasure_gone", "/my-data?e=erasure_gone", sign_in, sign_in])),
         ("acknowledge_policy", vec![("version", "1"), ("back", "consent")],
             Expect::Form([sign_in, "/consent?e=policy_acknowledged", "/consent?e=policy_acknowledged", sign_in, sign_in])),
     ];

@@ -21,12 +21,12 @@ pub async fn change_link(token: String) -> Result<ChangeLinkView, AppError> {
     let portal = portal()?;
     let viewer = viewer(&portal).await?;
     let p = domain::verification::preview(&portal, &token, viewer).await.map_err(internal)?;
-    let cell = |v: String| {
-        if p.field.key() == "preferred_language" {
-            CellView::Term(format!("lang_{v}"))
-        } else {
-            CellView::Text(v)
-        }
+    let cell = |v: String| match p.field.key() {
+        "preferred_language" => CellView::Term(format!("lang_{v}")),
+        // Not a value: what the account is now, and what confirming does to it.
+        "erasure" if v.is_empty() => CellView::Term("erasure_before".into()),
+        "erasure" => CellView::Term("erasure_after".into()),
+        _ => CellView::Text(v),
     };
     Ok(ChangeLinkView {
         field: p.field.key().to_string(),

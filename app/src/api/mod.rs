@@ -8,6 +8,7 @@ pub mod change_link;
 pub mod consent;
 pub mod dev_mailbox;
 pub mod enrollment;
+pub mod erasure;
 pub mod error;
 pub mod incidents;
 pub mod my_data;

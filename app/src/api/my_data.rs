@@ -16,6 +16,8 @@ pub struct MyDataView {
     pub banners: Vec<super::incidents::views::BannerView>,
     /// Privacy-policy changes not yet seen.
     pub policy_notices: Vec<super::consent::views::PolicyNoticeView>,
+    /// A confirmed erasure waiting for its date.
+    pub erasure: Option<super::erasure::views::ScheduledView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,10 +84,10 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
         .map(|p| PendingView {
             id: p.id,
             field: p.field.key().to_string(),
-            new_value: if p.field.key() == "preferred_language" {
-                CellView::Term(format!("lang_{}", p.new_value))
-            } else {
-                CellView::Text(p.new_value)
+            new_value: match p.field.key() {
+                "preferred_language" => CellView::Term(format!("lang_{}", p.new_value)),
+                "erasure" => CellView::Term("erasure_after".into()),
+                _ => CellView::Text(p.new_value),
             },
             expires: domain::locale::date_time(lang(), p.expires_at),
         })
@@ -114,6 +116,7 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
         })
         .collect();
     view.policy_notices = super::consent::center::notices(&portal, session.customer_id, lang()).await?;
+    view.erasure = super::erasure::preview::scheduled(&portal, session.customer_id, lang()).await?;
     Ok(view)
 }
 
@@ -164,6 +167,7 @@ mod convert {
             requests: Vec::new(),
             banners: Vec::new(),
             policy_notices: Vec::new(),
+            erasure: None,
         }
     }
 }

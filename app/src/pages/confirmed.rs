@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::i18n::{t, use_lang};
 
-const FIELDS: [&str; 6] = ["full_name", "phone", "preferred_language", "email", "address", "date_of_birth"];
+const FIELDS: [&str; 7] = ["full_name", "phone", "preferred_language", "email", "address", "date_of_birth", "erasure"];
 
 /// After a change was applied.
 #[component]
@@ -30,6 +30,7 @@ pub fn ConfirmedPage() -> impl IntoView {
                     </div>
                 </dl>
             })}
+            {move || (field().as_deref() == Some("erasure")).then(|| view! { <p id="erasure-scheduled">{t(lang, "confirmed.erasure")}</p> })}
             {move || recovery().then(|| view! { <p>{t(lang, "confirmed.recovery")}</p> })}
             <p><a class="button-primary" href="/my-data">{t(lang, "confirmed.to_my_data")}</a></p>
         </section>

@@ -100,7 +100,7 @@ fn PurposeItem(purpose: PurposeView, action: ServerAction<SetConsent>) -> impl I
                 <input type="hidden" name="choice" value=choice/>
                 <button type="submit" class="button-primary" data-choice=choice>
                     {button}
-                    <span class="visually-hidden">": " {title}</span>
+                    <span class="visually-hidden">" " {title}</span>
                 </button>
             </ActionForm>
         </li>

@@ -7,6 +7,7 @@ use crate::api::AppError;
 use crate::api::my_data::{MyDataView, my_data};
 use super::outcome;
 use crate::components::incident_banner::IncidentBanners;
+use crate::components::erasure_banner::ErasureBanner;
 use crate::components::policy_banner::PolicyBanner;
 use crate::components::{category::CategorySection, notice::Notice, pending_changes::PendingChanges, requests::Requests, sign_out::SignOutButton};
 use crate::i18n::{message, t, use_lang};
@@ -52,12 +53,14 @@ fn MyData(data: MyDataView) -> impl IntoView {
                 <ul class="page-links">
                     <li><a href="/consent">{t(lang, "consent.title")}</a></li>
                     <li><a href="/access-log">{t(lang, "access.title")}</a></li>
+                    <li><a href="/erasure">{t(lang, "erasure.title")}</a></li>
                     <li><a href="/requests/new?subject=privacy">{t(lang, "request.privacy_link")}</a></li>
                 </ul>
             </div>
             <SignOutButton/>
         </div>
         <Notice message=notice/>
+        <ErasureBanner scheduled=data.erasure.clone()/>
         <IncidentBanners banners=data.banners.clone()/>
         <PolicyBanner notices=data.policy_notices.clone() back="my_data"/>
         <PendingChanges pending=data.pending.clone()/>
@@ -77,4 +80,5 @@ fn MyData(data: MyDataView) -> impl IntoView {
     }
 }
 
-const OK_CODES: [&str; 6] = ["change_sent", "change_sent_email", "change_cancelled", "request_sent", "notice_acknowledged", "policy_acknowledged"];
+const OK_CODES: [&str; 7] =
+    ["change_sent", "change_sent_email", "change_cancelled", "request_sent", "notice_acknowledged", "policy_acknowledged", "erasure_cancelled"];

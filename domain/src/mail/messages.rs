@@ -164,3 +164,43 @@ pub fn policy_changed(lang: Lang, name: &str, summary: &str, asked_again: &[Stri
     }
     m
 }
+
+/// The single-use link that confirms an erasure request; the grace period follows.
+pub fn confirm_erasure(lang: Lang, name: &str, url: &str, minutes: i64, days: i64) -> Message {
+    let mut m = base(lang, name, text(lang, "erasure_confirm.subject").into(), vec![text(lang, "erasure_confirm.intro").into()]);
+    m.action = Some(Action { label: text(lang, "erasure_confirm.action").into(), url: url.into() });
+    m.after_action = vec![
+        fill(lang, "erasure_confirm.how", &[("minutes", &minutes.to_string()), ("days", &days.to_string())]),
+        text(lang, "confirm.ignore").into(),
+    ];
+    m
+}
+
+/// Sent when an erasure is confirmed (`reminder`: again shortly before it is carried out).
+pub fn erasure_scheduled(lang: Lang, name: &str, due_at: i64, url: &str, reminder: bool) -> Message {
+    let date = locale::date(lang, due_at);
+    let subject = if reminder { "erasure_reminder.subject" } else { "erasure_scheduled.subject" };
+    let mut m = base(lang, name, fill(lang, subject, &[("date", &date)]), vec![fill(lang, "erasure_scheduled.intro", &[("date", &date)])]);
+    m.action = Some(Action { label: text(lang, "erasure_scheduled.action").into(), url: url.into() });
+    m
+}
+
+pub fn erasure_cancelled(lang: Lang, name: &str) -> Message {
+    base(lang, name, text(lang, "erasure_cancelled.subject").into(), vec![text(lang, "erasure_cancelled.intro").into()])
+}
+
+/// The final receipt: what was erased, what is kept until when and why, who was told.
+/// `kept`: (what, until, ground) per category that keeps records.
+pub fn erasure_done(lang: Lang, name: &str, reference: &str, at: i64, erased: &[String], kept: &[(String, i64, String)], recipients: &[String]) -> Message {
+    let mut paragraphs = vec![fill(lang, "erasure_done.intro", &[("date", &locale::date(lang, at)), ("reference", reference)])];
+    for (what, until, ground) in kept {
+        paragraphs.push(fill(lang, "erasure_done.kept", &[("what", what), ("date", &locale::date(lang, *until)), ("ground", ground)]));
+    }
+    if !recipients.is_empty() {
+        paragraphs.push(fill(lang, "erasure_done.recipients", &[("names", &recipients.join(", "))]));
+    }
+    let mut m = base(lang, name, text(lang, "erasure_done.subject").into(), paragraphs);
+    m.value = Some(Labelled { label: text(lang, "erasure_done.erased").into(), value: erased.join(", ") });
+    m.after_action = vec![text(lang, "erasure_done.last").into()];
+    m
+}

@@ -167,6 +167,53 @@ const TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     ("policy.action", ["Review your choices", "Revisar tus elecciones", "Rivedi le tue scelte"]),
+    // Erasure.
+    ("field.erasure", ["deletion of your account and data", "eliminación de tu cuenta y tus datos", "cancellazione del tuo account e dei tuoi dati"]),
+    ("erasure_confirm.subject", ["Confirm the deletion of your account and data", "Confirma la eliminación de tu cuenta y tus datos", "Conferma la cancellazione del tuo account e dei tuoi dati"]),
+    (
+        "erasure_confirm.intro",
+        [
+            "You asked us to delete your account and your data. Nothing has been deleted yet.",
+            "Nos pediste eliminar tu cuenta y tus datos. Todavía no se ha eliminado nada.",
+            "Ci hai chiesto di cancellare il tuo account e i tuoi dati. Per ora non è stato cancellato nulla.",
+        ],
+    ),
+    (
+        "erasure_confirm.how",
+        [
+            "The link works for {minutes} minutes and asks for a code from your authenticator app. After you confirm, you have {days} days to change your mind.",
+            "El enlace funciona durante {minutes} minutos y pide un código de tu aplicación de autenticación. Después de confirmar, tienes {days} días para cambiar de opinión.",
+            "Il link funziona per {minutes} minuti e chiede un codice della tua app di autenticazione. Dopo la conferma hai {days} giorni per ripensarci.",
+        ],
+    ),
+    ("erasure_confirm.action", ["Review and confirm", "Revisar y confirmar", "Controlla e conferma"]),
+    ("erasure_scheduled.subject", ["Your account will be deleted on {date}", "Tu cuenta se eliminará el {date}", "Il tuo account sarà cancellato il {date}"]),
+    (
+        "erasure_scheduled.intro",
+        [
+            "We will delete your account and your data on {date}. Until then you can cancel with one click after signing in.",
+            "Eliminaremos tu cuenta y tus datos el {date}. Hasta entonces puedes cancelarlo con un clic después de iniciar sesión.",
+            "Cancelleremo il tuo account e i tuoi dati il {date}. Fino ad allora puoi annullare con un clic dopo aver effettuato l'accesso.",
+        ],
+    ),
+    ("erasure_scheduled.action", ["Cancel the deletion", "Cancelar la eliminación", "Annulla la cancellazione"]),
+    ("erasure_reminder.subject", ["Reminder: your account will be deleted on {date}", "Recordatorio: tu cuenta se eliminará el {date}", "Promemoria: il tuo account sarà cancellato il {date}"]),
+    ("erasure_cancelled.subject", ["The deletion of your account is cancelled", "Se ha cancelado la eliminación de tu cuenta", "La cancellazione del tuo account è annullata"]),
+    ("erasure_cancelled.intro", ["Your account and your data stay as they are.", "Tu cuenta y tus datos se quedan como estaban.", "Il tuo account e i tuoi dati restano come sono."]),
+    ("erasure_done.subject", ["Your account and data have been deleted", "Tu cuenta y tus datos se han eliminado", "Il tuo account e i tuoi dati sono stati cancellati"]),
+    (
+        "erasure_done.intro",
+        [
+            "As you asked, we deleted your account and your personal data on {date}. This is your receipt; its reference is {reference}.",
+            "Como pediste, eliminamos tu cuenta y tus datos personales el {date}. Este es tu justificante; su referencia es {reference}.",
+            "Come hai chiesto, abbiamo cancellato il tuo account e i tuoi dati personali il {date}. Questa è la tua ricevuta; il riferimento è {reference}.",
+        ],
+    ),
+    ("erasure_done.erased", ["Deleted", "Eliminado", "Cancellato"]),
+    ("erasure_done.kept", ["Kept, as the law requires: {what}, until {date} at the latest. {ground}", "Conservado, como exige la ley: {what}, como máximo hasta el {date}. {ground}", "Conservato, come richiesto dalla legge: {what}, al più tardi fino al {date}. {ground}"]),
+    ("erasure_done.recipients", ["We told these recipients to erase what we shared with them: {names}.", "Pedimos a estos destinatarios que borren lo que compartimos con ellos: {names}.", "Abbiamo chiesto a questi destinatari di cancellare ciò che abbiamo condiviso con loro: {names}."]),
+    ("erasure_done.last", ["This is the last message you receive from us.", "Este es el último mensaje que recibirás de nosotros.", "Questo è l'ultimo messaggio che riceverai da noi."]),
+
 ];
 
 fn index(lang: Lang) -> usize {

@@ -253,6 +253,8 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
         Field::Phone => set_column(tx, customer, "phone", (!v.is_empty()).then_some(v), now).await?,
         Field::PreferredLanguage => set_column(tx, customer, "preferred_language", Some(v), now).await?,
         Field::DateOfBirth => set_column(tx, customer, "date_of_birth", Some(v), now).await?,
+        // Confirmed erasure is scheduled, not done: the grace period starts now.
+        Field::Erasure => return crate::erasure::schedule(tx, portal, customer, email, name, lang).await,
         Field::Email => {
             let done = sqlx::query(
                 "UPDATE customers SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
@@ -363,6 +365,8 @@ pub(crate) async fn current_value(conn: &mut sqlx::AnyConnection, customer: i64,
                 .unwrap_or_default()
             })
         }
+        // Nothing to compare with: asking to be erased is never "unchanged".
+        Field::Erasure => Some(String::new()),
         other => {
             let column = match other {
                 Field::FullName => "full_name",

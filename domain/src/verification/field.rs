@@ -16,7 +16,12 @@ pub enum Field {
     Address(i64),
     /// Only ever proposed by staff on a correction request; the customer confirms it.
     DateOfBirth,
+    /// Not a value but the wish to be erased: confirmed like any change, then scheduled.
+    Erasure,
 }
+
+/// The only value an erasure request carries.
+pub const ERASE: &str = "erase";
 
 impl Field {
     pub fn key(&self) -> &'static str {
@@ -27,6 +32,7 @@ impl Field {
             Field::Email => "email",
             Field::Address(_) => "address",
             Field::DateOfBirth => "date_of_birth",
+            Field::Erasure => "erasure",
         }
     }
 
@@ -50,6 +56,7 @@ impl Field {
             ("email", None) => Field::Email,
             ("address", Some(id)) => Field::Address(id),
             ("date_of_birth", None) => Field::DateOfBirth,
+            ("erasure", None) => Field::Erasure,
             _ => return None,
         })
     }
@@ -108,6 +115,7 @@ fn clean(field: &'static str, input: &str, max: usize, required: bool) -> Result
 /// Checks and normalises a new value; returns what is stored in the pending change.
 pub fn validate(field: &Field, value: &NewValue) -> Result<String> {
     match (field, value) {
+        (Field::Erasure, NewValue::Text(v)) if v == ERASE => Ok(ERASE.to_string()),
         (Field::FullName, NewValue::Text(v)) => clean("full_name", v, 100, true),
         (Field::Phone, NewValue::Text(v)) => {
             let v = clean("phone", v, 25, false)?;

@@ -113,14 +113,12 @@ pub(crate) async fn open(
     let to = if field == Field::Email { new_value.clone() } else { email };
     let lang = Lang::from_code(&lang).unwrap_or_default();
     let url = format!("{}/confirm/{token}", portal.public_url);
-    let message = messages::confirm_change(
-        lang,
-        &name,
-        field.key(),
-        &field::display(&field, &new_value),
-        &url,
-        portal.policy.change_link_secs / 60,
-    );
+    let minutes = portal.policy.change_link_secs / 60;
+    let message = if field == Field::Erasure {
+        messages::confirm_erasure(lang, &name, &url, minutes, portal.policy.erasure_grace_secs / 86_400)
+    } else {
+        messages::confirm_change(lang, &name, field.key(), &field::display(&field, &new_value), &url, minutes)
+    };
     mail::enqueue(tx, portal, Some(customer_id), "confirm_change", &templates::render(&to, &message)?).await?;
     Ok(id)
 }

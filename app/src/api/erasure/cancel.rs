@@ -1,0 +1,22 @@
+use leptos::prelude::*;
+
+use crate::api::AppError;
+
+/// One click during the grace period: the scheduled erasure will not happen.
+#[server(endpoint = "cancel_erasure")]
+pub async fn cancel_erasure() -> Result<(), AppError> {
+    use crate::api::ssr::*;
+    use domain::identity::Stage;
+
+    let portal = portal()?;
+    let Ok(session) = require_session(&portal, Stage::Full).await else {
+        go("/sign-in?e=expired");
+        return Ok(());
+    };
+    match domain::erasure::cancel(&portal, session.customer_id, &meta().ip).await {
+        Ok(()) => go("/my-data?e=erasure_cancelled"),
+        Err(domain::Error::NotFound) => go("/my-data?e=erasure_gone"),
+        Err(e) => go(&format!("/my-data?e={}", outcome_code(&e))),
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+use leptos::prelude::*;
+
+use super::views::{ErasureView, FateView, ScheduledView};
+use crate::api::AppError;
+
+/// What erasing the signed-in customer would erase and keep, from the data catalogue. Reads only.
+#[server(endpoint = "erasure_preview")]
+pub async fn erasure_preview() -> Result<ErasureView, AppError> {
+    use crate::api::ssr::*;
+    use domain::identity::Stage;
+
+    let portal = portal()?;
+    let session = require_session(&portal, Stage::Full).await?;
+    let lang = lang();
+    let p = domain::erasure::preview(&portal, session.customer_id, lang).await.map_err(internal)?;
+    Ok(ErasureView {
+        categories: p
+            .categories
+            .into_iter()
+            .map(|c| FateView {
+                key: c.key,
+                title: c.title,
+                erased: c.erased,
+                kept: c.kept,
+                kept_until: c.kept_until.map(|t| domain::locale::date(lang, t)),
+                ground: c.ground,
+            })
+            .collect(),
+        recipients: p.recipients.into_iter().map(|r| r.name).collect(),
+        grace_days: p.grace_days,
+        scheduled: scheduled(&portal, session.customer_id, lang).await?,
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn scheduled(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Option<ScheduledView>, AppError> {
+    let s = domain::erasure::scheduled(portal, customer_id).await.map_err(crate::api::ssr::internal)?;
+    Ok(s.map(|s| ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at) }))
+}
