@@ -7,7 +7,6 @@
 //! `X-Custodia-Signature: sha256=<hex HMAC of the body>`, keyed from the master key (the
 //! `webhook-secret` command prints the key recipients verify with).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::mail::outbox::backoff_secs;
@@ -47,17 +46,13 @@ pub fn signature(portal: &Portal, body: &str) -> String {
     format!("sha256={}", crate::keys::hex(&mac.finalize().into_bytes()))
 }
 
-/// An HTTPS client with rustls, ring and Mozilla's roots; no redirects, a 10-second limit.
+/// An HTTPS client (rustls, ring, Mozilla's roots); no redirects, a 10-second limit.
 pub fn client() -> reqwest::Client {
-    let roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
-    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map(|b| b.with_root_certificates(roots).with_no_client_auth());
-    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(10)).redirect(reqwest::redirect::Policy::none());
-    if let Ok(tls) = tls {
-        builder = builder.use_preconfigured_tls(tls);
-    }
-    builder.build().unwrap_or_default()
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
