@@ -19,8 +19,8 @@ const chromium = {
 // Each also gets a real SMTP server (mail-sink.mjs) that writes what lettre sends to
 // .data/<project>/mail, where the specs read it.
 const projects = [
-  { name: 'hydrated', port: 3101, smtp: 2611, javaScriptEnabled: true },
-  { name: 'no-js', port: 3102, smtp: 2612, javaScriptEnabled: false },
+  { name: 'hydrated', port: 3101, smtp: 2611, hooks: 2711, javaScriptEnabled: true },
+  { name: 'no-js', port: 3102, smtp: 2612, hooks: 2712, javaScriptEnabled: false },
 ];
 
 const server = process.env.CUSTODIA_SERVER ?? '../target/debug/server';
@@ -51,9 +51,18 @@ export default defineConfig({
     stdout: 'ignore' as const,
     stderr: 'pipe' as const,
   }, {
+    // The recipients' webhook endpoint; it also writes the catalogue the server imports below,
+    // so erasures are announced to it (Article 19 GDPR).
+    command: `rm -rf .data/${p.name}/webhooks && exec node webhook-sink.mjs --port ${p.hooks} --dir .data/${p.name}/webhooks --catalogue .data/${p.name}/catalogue.json`,
+    port: p.hooks,
+    reuseExistingServer: false,
+    timeout: 30_000,
+    stdout: 'ignore' as const,
+    stderr: 'pipe' as const,
+  }, {
     // The fixture customers are imported first, and the agent created, with the same CLI a
     // company would use.
-    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && ${server} staff add --email dpo@example.test --role dpo && CUSTODIA_STAFF_TOTP_KEY=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U ${server} staff add --email a11y-agent@example.test --role agent && CUSTODIA_STAFF_TOTP_KEY=ORSXG5DJNZTSA3LPOJSSAY3PMRSXGIDB ${server} staff add --email a11y-dpo@example.test --role dpo && exec ${server}`,
+    command: `rm -rf .data/${p.name}/db && mkdir -p .data/${p.name}/db && until [ -f .data/${p.name}/catalogue.json ]; do sleep 0.1; done && ${server} import .data/${p.name}/catalogue.json && ${server} import fixtures/customers.json && ${server} staff add --email agent@example.test --role agent && ${server} staff add --email dpo@example.test --role dpo && CUSTODIA_STAFF_TOTP_KEY=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U ${server} staff add --email a11y-agent@example.test --role agent && CUSTODIA_STAFF_TOTP_KEY=ORSXG5DJNZTSA3LPOJSSAY3PMRSXGIDB ${server} staff add --email a11y-dpo@example.test --role dpo && exec ${server}`,
     url: `http://127.0.0.1:${p.port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

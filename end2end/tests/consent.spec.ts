@@ -5,11 +5,13 @@ import { waitForMail } from './mail';
 
 const purpose = (page: Page, key: string) => page.locator(`li.purpose[data-purpose="${key}"]`);
 
-/** Runs `act` and returns how many requests it made to server functions. */
+/** Runs `act` and returns the writes it made to server functions (reads that refresh the page
+ * afterwards, `consent_center`, are left out). */
 async function requestsDuring(page: Page, act: () => Promise<void>): Promise<string[]> {
   const seen: string[] = [];
   const listen = (r: { url(): string; method(): string }) => {
-    if (new URL(r.url()).pathname.startsWith('/api/') && r.method() === 'POST') seen.push(new URL(r.url()).pathname);
+    const p = new URL(r.url()).pathname;
+    if (p.startsWith('/api/') && p !== '/api/consent_center' && r.method() === 'POST') seen.push(p);
   };
   page.on('request', listen);
   await act();

@@ -162,9 +162,16 @@ fn fail(e: &dyn std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
+/// Runs the erasure job once, then delivers what it queued (webhook calls, receipt mails) in
+/// the same run, so a rehearsal `--days-ahead` also sends its mail "on that day".
 async fn erasure_run(portal: &domain::Portal, days_ahead: i64) -> Result<String, domain::Error> {
+    let transport = Config::from_env()
+        .ok()
+        .and_then(|c| c.mail_transport().ok())
+        .ok_or(domain::Error::Internal("mail settings are invalid"))?;
     portal.clock.advance(days_ahead * 86_400);
     let erased = domain::erasure::job::run_due(portal).await?;
     let told = domain::erasure::webhooks::deliver_due(portal, &domain::erasure::webhooks::client()).await?;
-    Ok(format!("{erased} erasure(s) carried out; {told} recipient call(s) delivered"))
+    let mailed = domain::mail::worker::deliver_due(portal, &transport).await?;
+    Ok(format!("{erased} erasure(s) carried out; {told} recipient call(s) delivered; {mailed} mail(s) sent"))
 }

@@ -226,15 +226,15 @@ async fn retain(tx: &mut crate::store::Tx, reference: &str, customer_id: i64, ca
 /// The reminder, once, `erasure_reminder_secs` before the date.
 async fn remind_due(portal: &Portal) -> Result<()> {
     let now = portal.now();
-    let due: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT e.id, e.due_at, c.email, c.full_name, c.preferred_language FROM erasures e JOIN customers c ON c.id = e.customer_id \
+    let due: Vec<(i64, i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT e.id, e.customer_id, e.due_at, c.email, c.full_name, c.preferred_language FROM erasures e JOIN customers c ON c.id = e.customer_id \
          WHERE e.state = 'scheduled' AND e.reminded_at IS NULL AND e.due_at - $1 <= $2 AND e.due_at > $2",
     )
     .bind(portal.policy.erasure_reminder_secs)
     .bind(now)
     .fetch_all(portal.store.pool())
     .await?;
-    for (id, due_at, email, name, lang) in due {
+    for (id, customer_id, due_at, email, name, lang) in due {
         let mut tx = portal.store.begin().await?;
         let claimed = sqlx::query("UPDATE erasures SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state = 'scheduled'")
             .bind(now)
@@ -245,7 +245,8 @@ async fn remind_due(portal: &Portal) -> Result<()> {
             let lang = Lang::from_code(&lang).unwrap_or_default();
             let url = format!("{}/my-data#erasure", portal.public_url);
             let message = messages::erasure_scheduled(lang, &name, due_at, &url, true);
-            mail::enqueue(&mut tx, portal, None, "erasure_reminder", &templates::render(&email, &message)?).await?;
+            // Tied to the customer, so an erasure that follows before it is sent withdraws it.
+            mail::enqueue(&mut tx, portal, Some(customer_id), "erasure_reminder", &templates::render(&email, &message)?).await?;
         }
         tx.commit().await?;
     }

@@ -1,12 +1,13 @@
 use leptos::prelude::*;
 
-use super::views::{ConsentView, PurposeView, ReceiptView};
+use super::views::ConsentView;
 use crate::api::AppError;
 
 /// The consent center of the signed-in customer: every purpose with their choice, their receipts
 /// and any privacy-policy change they have not seen.
 #[server(endpoint = "consent_center")]
 pub async fn consent_center() -> Result<ConsentView, AppError> {
+    use super::views::{PurposeView, ReceiptView};
     use crate::api::my_data::RecipientView;
     use crate::api::ssr::*;
     use domain::consent::{State, ledger, policy};

@@ -1,11 +1,12 @@
 use leptos::prelude::*;
 
-use super::views::{ErasureView, FateView, ScheduledView};
+use super::views::ErasureView;
 use crate::api::AppError;
 
 /// What erasing the signed-in customer would erase and keep, from the data catalogue. Reads only.
 #[server(endpoint = "erasure_preview")]
 pub async fn erasure_preview() -> Result<ErasureView, AppError> {
+    use super::views::FateView;
     use crate::api::ssr::*;
     use domain::identity::Stage;
 
@@ -33,7 +34,9 @@ pub async fn erasure_preview() -> Result<ErasureView, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn scheduled(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Option<ScheduledView>, AppError> {
+pub(crate) async fn scheduled(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Option<super::views::ScheduledView>, AppError> {
+    use super::views::ScheduledView;
+
     let s = domain::erasure::scheduled(portal, customer_id).await.map_err(crate::api::ssr::internal)?;
     Ok(s.map(|s| ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at) }))
 }
