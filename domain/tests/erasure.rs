@@ -301,7 +301,7 @@ async fn an_erasure_stopped_half_way_resumes_and_completes(portal: Portal) {
     // The process "dies" after one batch: everything done so far is committed, nothing else.
     job::execute(&portal, eid, Some(1)).await.unwrap();
     let after_crash = count(portal.clone()).await;
-    assert_eq!(after_crash, before - job::BATCH);
+    assert_eq!(after_crash, before - job::BATCH, "one committed batch gone, the rest still there");
     assert!(customer_id_exists(&portal, id).await, "the account is still whole enough to resume");
     assert_eq!(job::run_due(&portal).await.unwrap(), 0, "another instance leaves a claimed erasure alone");
 

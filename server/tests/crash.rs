@@ -139,3 +139,115 @@ async fn sqlite_killed_mid_confirmation_is_all_or_nothing() {
 async fn postgres_killed_mid_confirmation_is_all_or_nothing() {
     killed_mid_confirmation(Backend::Postgres).await;
 }
+
+/// The erasure job, run by `server erasure run`, killed with SIGKILL part-way through a
+/// customer with many activity rows: the next run resumes and completes it, with one receipt.
+async fn erasure_killed_half_way(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let portal = db.portal.clone();
+    let mut half_way = 0;
+    for round in 0..4u64 {
+        let email = format!("erase{round}@example.test");
+        enrolled(&portal, &email).await;
+        let customer = customer_id(&portal, &email).await;
+        let rows = 200_000;
+        let mut tx = portal.store.begin().await.unwrap();
+        for chunk in 0..rows / 1000 {
+            let values: Vec<String> = (0..1000).map(|i| format!("({customer}, {}, 'page_view', '/p/{chunk}')", portal.now() - i)).collect();
+            sqlx::query(&format!("INSERT INTO activity_events (customer_id, occurred_at, kind, detail) VALUES {}", values.join(",")))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let now = portal.now();
+        sqlx::query("INSERT INTO erasures (reference, customer_id, state, confirmed_at, due_at) VALUES ($1, $2, 'scheduled', $3, $3)")
+            .bind(format!("ER-crash{round}"))
+            .bind(customer)
+            .bind(now)
+            .execute(portal.store.pool())
+            .await
+            .unwrap();
+
+        let run = |days: &str| {
+            Command::new(env!("CARGO_BIN_EXE_server"))
+                .args(["erasure", "run", "--days-ahead", days])
+                .env("DATABASE_URL", &db.url)
+                .env("CUSTODIA_MASTER_KEY", test_master_key_base64())
+                .env("RUST_LOG", "error")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start the erasure command")
+        };
+        let mut child = run("0");
+        // Kill at a different moment each round, once the job has claimed and prepared it.
+        for _ in 0..2000 {
+            let (prepared,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM erasures WHERE reference = $1 AND receipt_enc IS NOT NULL")
+                .bind(format!("ER-crash{round}"))
+                .fetch_one(portal.store.pool())
+                .await
+                .unwrap();
+            if prepared == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(round * 15)).await;
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
+            .bind(customer)
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM erasures WHERE reference = $1")
+            .bind(format!("ER-crash{round}"))
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        if state == "erasing" && left > 0 && left < rows {
+            half_way += 1;
+        }
+
+        // A later run (after the dead run's claim lapsed) finishes it.
+        let status = run("1").wait().unwrap();
+        assert!(status.success());
+        let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
+            .bind(customer)
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        let (customers,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE id = $1").bind(customer).fetch_one(portal.store.pool()).await.unwrap();
+        let (state, linked): (String, Option<i64>) = sqlx::query_as("SELECT state, customer_id FROM erasures WHERE reference = $1")
+            .bind(format!("ER-crash{round}"))
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        assert_eq!((left, customers, state.as_str(), linked), (0, 0, "done", None), "round {round}: completed");
+    }
+    let (receipts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE kind = 'erasure_done'").fetch_one(portal.store.pool()).await.unwrap();
+    let (mailbox,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM dev_mailbox WHERE subject = 'Your account and data have been deleted'")
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(receipts, 4, "one receipt per erasure, however many runs");
+    assert_eq!(mailbox, 4);
+    eprintln!("{backend:?}: {half_way} of 4 erasures were killed half-way and resumed");
+    assert!(half_way >= 1, "at least one run was cut off mid-erasure");
+    if backend == Backend::Sqlite {
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(portal.store.pool()).await.unwrap();
+        assert_eq!(check, "ok");
+    }
+    db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_erasure_killed_half_way_resumes_and_completes() {
+    erasure_killed_half_way(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_erasure_killed_half_way_resumes_and_completes() {
+    erasure_killed_half_way(Backend::Postgres).await;
+}
