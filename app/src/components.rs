@@ -5,6 +5,7 @@ pub mod erasure_banner;
 pub mod field;
 pub mod header;
 pub mod incident_banner;
+pub mod islands;
 pub mod notice;
 pub mod pending_changes;
 pub mod policy_banner;

@@ -38,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -52,13 +52,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(i18n::request_lang());
-    // Lets tests (and curious people) tell a hydrated page from server-rendered HTML.
-    Effect::new(|| mark_hydrated());
 
     view! {
         <Stylesheet id="leptos" href="/pkg/custodia.css"/>
         <Router>
-            <FocusOnNavigate/>
+            // Lets tests (and curious people) tell a page whose islands are live from plain HTML.
+            <components::islands::HydrationMark/>
             <SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
@@ -90,37 +89,5 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-/// After an in-app navigation (a new path, or a form's outcome in the query), focus moves to the
-/// page's main region, as after a full page load; otherwise keyboard focus is left on an element
-/// that was re-rendered away.
-#[component]
-fn FocusOnNavigate() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |previous: Option<String>| {
-        let path = format!("{}?{}", location.pathname.get(), location.search.get());
-        #[cfg(feature = "hydrate")]
-        if previous.as_ref().is_some_and(|p| *p != path) {
-            use wasm_bindgen::JsCast;
-            if let Some(main) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("main"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = main.focus();
-            }
-        }
-        #[cfg(not(feature = "hydrate"))]
-        let _ = previous;
-        path
-    });
-}
-
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-        let _ = body.set_attribute("data-hydrated", "true");
     }
 }

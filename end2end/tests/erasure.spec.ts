@@ -66,6 +66,8 @@ test('erasure: preview, confirm with link and code, cancel in the grace period, 
   await open(page, '/my-data');
   const banner = page.locator('#erasure');
   await expect(banner).toContainText('Your account will be deleted on');
+  // The time left, rendered by the server; with JavaScript an island keeps it current.
+  await expect(banner.locator('.countdown')).toHaveText(/^1[34] days, \d{1,2} hours$/);
   await waitForMail(info, EMAIL, 'Your account will be deleted on', 0);
 
   // One click cancels.

@@ -479,4 +479,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.erasure_before", "Your account and data, as they are now"),
     ("term.erasure_after", "Deleted after the grace period, unless you cancel"),
     ("confirmed.erasure", "Your account and data will be deleted when the grace period ends. Until then you can cancel with one click on My data."),
+    ("erasure.time_left", "Time left to change your mind:"),
+    ("erasure.days", "days"),
+    ("erasure.hours", "hours"),
 ];

@@ -479,4 +479,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.erasure_before", "Tu cuenta y tus datos, como están ahora"),
     ("term.erasure_after", "Eliminados tras el periodo de gracia, salvo que lo canceles"),
     ("confirmed.erasure", "Tu cuenta y tus datos se eliminarán cuando acabe el periodo de gracia. Hasta entonces puedes cancelarlo con un clic en Mis datos."),
+    ("erasure.time_left", "Tiempo para cambiar de opinión:"),
+    ("erasure.days", "días"),
+    ("erasure.hours", "horas"),
 ];

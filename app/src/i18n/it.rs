@@ -479,4 +479,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("term.erasure_before", "Il tuo account e i tuoi dati, come sono ora"),
     ("term.erasure_after", "Cancellati dopo il periodo di ripensamento, salvo annullamento"),
     ("confirmed.erasure", "Il tuo account e i tuoi dati saranno cancellati al termine del periodo di ripensamento. Fino ad allora puoi annullare con un clic su I miei dati."),
+    ("erasure.time_left", "Tempo per ripensarci:"),
+    ("erasure.days", "giorni"),
+    ("erasure.hours", "ore"),
 ];

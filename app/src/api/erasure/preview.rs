@@ -38,5 +38,5 @@ pub(crate) async fn scheduled(portal: &domain::Portal, customer_id: i64, lang: d
     use super::views::ScheduledView;
 
     let s = domain::erasure::scheduled(portal, customer_id).await.map_err(crate::api::ssr::internal)?;
-    Ok(s.map(|s| ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at) }))
+    Ok(s.map(|s| ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at), due_at: s.due_at, now: portal.now() }))
 }

@@ -24,4 +24,7 @@ pub struct FateView {
 pub struct ScheduledView {
     pub reference: String,
     pub date: String,
+    /// Unix seconds: when it happens, and the server's "now" the page was rendered at.
+    pub due_at: i64,
+    pub now: i64,
 }

@@ -1,0 +1,41 @@
+//! The only components that run in the browser. Everything else is server-rendered HTML that
+//! works without JavaScript; these add to it.
+
+use leptos::prelude::*;
+
+/// Marks the page once its islands are live (`<body data-hydrated="true">`), for tests.
+#[island]
+pub fn HydrationMark() -> impl IntoView {
+    Effect::new(|| {
+        #[cfg(feature = "hydrate")]
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// Time left before a scheduled erasure, in days and hours: rendered by the server, then kept
+/// current in the browser. The words come translated from the server, so the browser needs no
+/// language tables.
+#[island]
+pub fn Countdown(due_at: i64, now: i64, days: String, hours: String) -> impl IntoView {
+    let (left, set_left) = signal(due_at - now);
+    Effect::new(move || {
+        #[cfg(feature = "hydrate")]
+        {
+            let tick = move || set_left.set(due_at - (js_sys::Date::now() / 1000.0) as i64);
+            tick();
+            let _ = set_interval_with_handle(tick, std::time::Duration::from_secs(30));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set_left;
+    });
+    view! {
+        <span class="countdown" data-due=due_at>
+            {move || {
+                let s = left.get().max(0);
+                format!("{} {days}, {} {hours}", s / 86_400, (s % 86_400) / 3_600)
+            }}
+        </span>
+    }
+}
