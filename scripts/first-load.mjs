@@ -1,8 +1,7 @@
-// What a first visit downloads, per main page: bytes of HTML, CSS, JS and WASM as the server
-// sends them, and the same compressed with Brotli (what a compressing proxy would send; the
-// server itself does not compress yet). Run with `make first-load`, which starts a release build
-// with the demo data; or point CUSTODIA_URL at a running portal in demo mode.
-import zlib from 'node:zlib';
+// What a first visit downloads, per main page: bytes of HTML, CSS, JS and WASM as they came over
+// the wire (the server compresses the static assets, not the pages), and in brackets their size
+// once decoded. Run with `make first-load`, which starts a release build with the demo data; or
+// point CUSTODIA_URL at a running portal in demo mode.
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 
@@ -43,10 +42,12 @@ async function measure(browser, path, cookies = []) {
   const pending = [];
   page.on('response', (res) => pending.push((async () => {
     const body = await res.body().catch(() => Buffer.alloc(0));
+    await res.finished().catch(() => null);
+    const sent = await res.request().sizes().then((s) => s.responseBodySize).catch(() => body.length);
     const k = kind(res);
-    sizes[k] ??= { raw: 0, br: 0 };
-    sizes[k].raw += body.length;
-    sizes[k].br += zlib.brotliCompressSync(body).length;
+    sizes[k] ??= { sent: 0, decoded: 0 };
+    sizes[k].sent += sent;
+    sizes[k].decoded += body.length;
   })()));
   await page.goto(base + path);
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
@@ -94,14 +95,14 @@ const pages = [
   ['/staff', 'Staff queue (staff)', staff],
 ];
 const kb = (n) => (n / 1024).toFixed(1);
-console.log('| Page | HTML | CSS | JS | WASM | Total | Total, Brotli |');
+console.log('| Page | HTML | CSS | JS | WASM | Total sent | Total decoded |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [path, label, cookies] of pages) {
   const s = await measure(browser, path, cookies);
-  const part = (k) => (s[k] ? `${kb(s[k].raw)} (${kb(s[k].br)})` : '0');
-  const total = Object.values(s).reduce((a, v) => a + v.raw, 0);
-  const totalBr = Object.values(s).reduce((a, v) => a + v.br, 0);
-  console.log(`| ${label} | ${part('html')} | ${part('css')} | ${part('js')} | ${part('wasm')} | ${kb(total)} KB | ${kb(totalBr)} KB |`);
+  const part = (k) => (s[k] ? `${kb(s[k].sent)} (${kb(s[k].decoded)})` : '0');
+  const sent = Object.values(s).reduce((a, v) => a + v.sent, 0);
+  const decoded = Object.values(s).reduce((a, v) => a + v.decoded, 0);
+  console.log(`| ${label} | ${part('html')} | ${part('css')} | ${part('js')} | ${part('wasm')} | ${kb(sent)} KB | ${kb(decoded)} KB |`);
 }
-console.log('\nKB = 1024 bytes as sent; in brackets, compressed with Brotli.');
+console.log('\nKB = 1024 bytes as sent over the wire; in brackets, decoded.');
 await browser.close();

@@ -118,6 +118,8 @@ test.describe.serial('demo customer', () => {
       [page, '/my-data', 'my-data'],
       [page, '/change/phone', 'change-phone'],
       [page, '/access-log', 'access-log'],
+      [page, '/consent', 'consent'],
+      [page, '/erasure', 'erasure'],
       [staff, '/staff', 'staff-queue'],
     ];
     for (const [width, height, kind] of [[1280, 860, 'desktop'], [390, 844, 'phone']] as const) {

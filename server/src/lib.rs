@@ -1,6 +1,7 @@
 //! The Custodia web server: configuration, the HTTP stack around the Leptos app, and the admin
 //! command line. `main.rs` only wires these together; tests start the whole thing on port 0.
 
+pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod downloads;

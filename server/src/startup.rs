@@ -121,6 +121,7 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
         .with_state(options)
+        .layer(crate::assets::compression())
         .layer(axum::middleware::from_fn(crate::downloads::links_are_not_forms))
         .layer(axum::middleware::from_fn(crate::error_status::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(guard.clone(), security::same_origin_only))
