@@ -7,7 +7,7 @@ use crate::startup::Application;
 
 const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key\n\
                      | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL\n\
-                     | erasure run [--days-ahead N] | webhook-secret]";
+                     | erasure run [--days-ahead N] | webhook-secret | audit verify]";
 
 pub async fn run(args: Vec<String>) -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -35,6 +35,17 @@ pub async fn run(args: Vec<String>) -> ExitCode {
             };
             with_portal(|portal| async move { erasure_run(&portal, days).await }).await
         }
+        // Recomputes the audit log's hash chain; exits 1 naming the first altered or missing row.
+        ["audit", "verify"] => with_portal(|portal| async move {
+            match domain::audit::verify(&portal).await? {
+                finding @ domain::audit::Finding::Intact { .. } => Ok(finding.to_string()),
+                finding => {
+                    eprintln!("{finding}");
+                    Err(domain::Error::Internal("the audit log failed verification"))
+                }
+            }
+        })
+        .await,
         ["webhook-secret"] => with_portal(|portal| async move { Ok(domain::erasure::webhooks::signing_secret(&portal)) }).await,
         ["generate-key"] => {
             println!("{}", domain::Keys::generate_master_base64());
@@ -94,6 +105,7 @@ where
         let store = domain::Store::connect(&config.database_url).await.map_err(|e| e.to_string())?;
         let portal = domain::Portal::new(store, domain::Clock::system(), keys, crate::config::policy_from_env());
         domain::catalogue::ensure_default(&portal).await.map_err(|e| e.to_string())?;
+        domain::audit::chain_unchained(&portal).await.map_err(|e| e.to_string())?;
         Ok::<_, String>(portal)
     };
     let portal = match setup.await {

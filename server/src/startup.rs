@@ -43,6 +43,8 @@ impl Application {
     /// With a ready domain handle (tests pass one whose clock they control).
     pub async fn build_with(config: &Config, portal: Portal) -> Result<Self, StartError> {
         domain::catalogue::ensure_default(&portal).await?;
+        // Rows from before the audit chain existed are chained before anything new is appended.
+        domain::audit::chain_unchained(&portal).await?;
         if config.demo && domain::demo::seed_if_empty(&portal).await? {
             tracing::info!("seeded the demo customer");
         }
