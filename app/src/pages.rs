@@ -14,6 +14,7 @@ pub mod new_request;
 pub mod not_found;
 pub mod recovery_codes;
 pub mod revert_email;
+pub mod sessions;
 pub mod sign_in;
 pub mod sign_in_code;
 pub mod staff;

@@ -34,6 +34,8 @@ const PUBLIC: &[&str] = &[
     "confirm_enrollment",
     "recovery_codes",
     "sign_out",
+    // Ends only the caller's own other sessions; sessions.rs tests it.
+    "end_other_sessions",
     "change_link",
     "confirm_change",
     "revert_link",
@@ -192,6 +194,9 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
             ("summary_it", "Abbiamo aggiunto un partner per offerte di viaggio."), ("material[]", ""),
             ("wording_key[]", "analytics:en"), ("wording[]", "Measuring how you use our site, linked to your account, to improve it.")],
             Expect::Form([staff_in, staff_in, staff_in, forbidden, "/staff/policy?e=policy_published"])),
+        // Sessions: each customer their own.
+        ("my_sessions", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("end_session", vec![("handle", "0000000000000000")], Expect::Form([sign_in, "/sessions?e=invalid", "/sessions?e=invalid", sign_in, sign_in])),
         // Erasure: each customer their own; staff cannot ask for a customer's erasure.
         ("erasure_preview", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("request_erasure", vec![], Expect::Form([sign_in, "/erasure?e=erasure_sent", "/erasure?e=erasure_sent", sign_in, sign_in])),

@@ -20,6 +20,7 @@ pub mod reply_request;
 pub mod request_change;
 pub mod revert_email;
 pub mod second_factor;
+pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;
 pub mod staff;

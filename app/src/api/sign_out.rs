@@ -15,6 +15,10 @@ pub async fn sign_out() -> Result<(), AppError> {
         }
     }
     clear_session_cookie();
+    // The browser forgets whatever it kept of this site: cookies, storage, cached pages.
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::HeaderName::from_static("clear-site-data"), http::HeaderValue::from_static("\"cache\", \"cookies\", \"storage\""));
+    }
     go("/sign-in?e=signed_out");
     Ok(())
 }

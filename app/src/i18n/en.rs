@@ -482,4 +482,17 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("erasure.time_left", "Time left to change your mind:"),
     ("erasure.days", "days"),
     ("erasure.hours", "hours"),
+    // Sessions.
+    ("sessions.title", "Where you are signed in"),
+    ("sessions.lead", "Every browser and device signed in to your account. Do not recognise one? End it here, and change your password."),
+    ("sessions.device", "Browser and device"),
+    ("sessions.address", "Network address"),
+    ("sessions.signed_in", "Signed in"),
+    ("sessions.last_seen", "Last used"),
+    ("sessions.this_browser", "(this browser)"),
+    ("sessions.end", "Sign out there"),
+    ("sessions.end_this", "Sign out here"),
+    ("sessions.end_others", "Sign out everywhere else"),
+    ("msg.session_ended", "That session has ended."),
+    ("msg.sessions_ended", "Every other session has ended. Only this browser is still signed in."),
 ];

@@ -482,4 +482,17 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("erasure.time_left", "Tiempo para cambiar de opinión:"),
     ("erasure.days", "días"),
     ("erasure.hours", "horas"),
+    // Sessions.
+    ("sessions.title", "Dónde has iniciado sesión"),
+    ("sessions.lead", "Cada navegador y dispositivo con sesión abierta en tu cuenta. ¿No reconoces alguno? Ciérralo aquí y cambia tu contraseña."),
+    ("sessions.device", "Navegador y dispositivo"),
+    ("sessions.address", "Dirección de red"),
+    ("sessions.signed_in", "Inicio de sesión"),
+    ("sessions.last_seen", "Último uso"),
+    ("sessions.this_browser", "(este navegador)"),
+    ("sessions.end", "Cerrar esa sesión"),
+    ("sessions.end_this", "Cerrar sesión aquí"),
+    ("sessions.end_others", "Cerrar todas las demás sesiones"),
+    ("msg.session_ended", "Esa sesión se ha cerrado."),
+    ("msg.sessions_ended", "Todas las demás sesiones se han cerrado. Solo este navegador sigue con la sesión abierta."),
 ];

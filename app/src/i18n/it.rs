@@ -482,4 +482,17 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("erasure.time_left", "Tempo per ripensarci:"),
     ("erasure.days", "giorni"),
     ("erasure.hours", "ore"),
+    // Sessions.
+    ("sessions.title", "Dove hai effettuato l'accesso"),
+    ("sessions.lead", "Ogni browser e dispositivo con accesso al tuo account. Non ne riconosci uno? Chiudilo qui e cambia la password."),
+    ("sessions.device", "Browser e dispositivo"),
+    ("sessions.address", "Indirizzo di rete"),
+    ("sessions.signed_in", "Accesso"),
+    ("sessions.last_seen", "Ultimo utilizzo"),
+    ("sessions.this_browser", "(questo browser)"),
+    ("sessions.end", "Esci da lì"),
+    ("sessions.end_this", "Esci da qui"),
+    ("sessions.end_others", "Esci da tutti gli altri dispositivi"),
+    ("msg.session_ended", "Quella sessione è stata chiusa."),
+    ("msg.sessions_ended", "Tutte le altre sessioni sono state chiuse. Solo questo browser ha ancora l'accesso."),
 ];

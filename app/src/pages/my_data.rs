@@ -53,6 +53,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
                 <ul class="page-links">
                     <li><a href="/consent">{t(lang, "consent.title")}</a></li>
                     <li><a href="/access-log">{t(lang, "access.title")}</a></li>
+                    <li><a href="/sessions">{t(lang, "sessions.title")}</a></li>
                     <li><a href="/erasure">{t(lang, "erasure.title")}</a></li>
                     <li><a href="/requests/new?subject=privacy">{t(lang, "request.privacy_link")}</a></li>
                 </ul>

@@ -1,0 +1,80 @@
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub handle: String,
+    pub device: String,
+    pub ip: String,
+    pub signed_in: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+/// Where the signed-in customer is signed in: every live session.
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<DeviceView>, AppError> {
+    use super::ssr::*;
+    use domain::identity::{Stage, devices};
+
+    let portal = portal()?;
+    let session = require_session(&portal, Stage::Full).await?;
+    let lang = lang();
+    Ok(devices::list(&portal, &session)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|d| DeviceView {
+            device: devices::describe(&d.user_agent),
+            handle: d.handle,
+            ip: d.ip,
+            signed_in: domain::locale::date_time(lang, d.signed_in_at),
+            last_seen: domain::locale::date_time(lang, d.last_seen_at),
+            current: d.current,
+        })
+        .collect())
+}
+
+/// Ends one session; ending this browser's own signs out here.
+#[server(endpoint = "end_session")]
+pub async fn end_session(handle: String) -> Result<(), AppError> {
+    use super::ssr::*;
+    use domain::identity::{Stage, devices};
+
+    let portal = portal()?;
+    let Ok(session) = require_session(&portal, Stage::Full).await else {
+        go("/sign-in?e=expired");
+        return Ok(());
+    };
+    let own = session.id_hash.starts_with(&handle.to_ascii_lowercase()) && !handle.is_empty();
+    match devices::end(&portal, &session, &handle, &meta().ip).await {
+        Ok(()) if own => {
+            clear_session_cookie();
+            go("/sign-in?e=signed_out");
+        }
+        Ok(()) => go("/sessions?e=session_ended"),
+        Err(domain::Error::NotFound) => go("/sessions?e=invalid"),
+        Err(e) => go(&format!("/sessions?e={}", outcome_code(&e))),
+    }
+    Ok(())
+}
+
+/// Ends every session but this one.
+#[server(endpoint = "end_other_sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    use super::ssr::*;
+    use domain::identity::{Stage, devices};
+
+    let portal = portal()?;
+    let Ok(session) = require_session(&portal, Stage::Full).await else {
+        go("/sign-in?e=expired");
+        return Ok(());
+    };
+    match devices::end_others(&portal, &session, &meta().ip).await {
+        Ok(_) => go("/sessions?e=sessions_ended"),
+        Err(e) => go(&format!("/sessions?e={}", outcome_code(&e))),
+    }
+    Ok(())
+}

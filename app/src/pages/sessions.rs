@@ -1,0 +1,85 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use super::outcome;
+use crate::api::AppError;
+use crate::api::sessions::{DeviceView, EndOtherSessions, EndSession, my_sessions};
+use crate::components::notice::Notice;
+use crate::i18n::{message, t, use_lang};
+
+/// Where the customer is signed in, with a button to end each session, or all the others.
+#[component]
+pub fn SessionsPage() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("e"), |_| my_sessions());
+    view! {
+        <Title text=format!("{} · Custodia", t(lang, "sessions.title"))/>
+        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(rows) => view! { <Sessions rows=rows/> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+                    Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Sessions(rows: Vec<DeviceView>) -> impl IntoView {
+    let lang = use_lang();
+    let code = outcome();
+    let notice = Signal::derive(move || code.get().map(|c| (message(lang, &c), c == "invalid")));
+    let end = ServerAction::<EndSession>::new();
+    let end_others = ServerAction::<EndOtherSessions>::new();
+    let others = rows.iter().filter(|r| !r.current).count();
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <p class="aside"><a href="/my-data">{t(lang, "change.back")}</a></p>
+            <h1 id="sessions-title">{t(lang, "sessions.title")}</h1>
+            <p class="lead">{t(lang, "sessions.lead")}</p>
+            <Notice message=notice/>
+            <div class="table-wrap" role="region" aria-labelledby="sessions-title" tabindex="0">
+                <table class="sessions">
+                    <thead>
+                        <tr>
+                            <th scope="col">{t(lang, "sessions.device")}</th>
+                            <th scope="col">{t(lang, "sessions.address")}</th>
+                            <th scope="col">{t(lang, "sessions.signed_in")}</th>
+                            <th scope="col">{t(lang, "sessions.last_seen")}</th>
+                            <th scope="col"><span class="visually-hidden">{t(lang, "sessions.end")}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|r| {
+                            let label = if r.current { t(lang, "sessions.end_this") } else { t(lang, "sessions.end") };
+                            view! {
+                                <tr data-current=r.current.to_string()>
+                                    <td>{r.device.clone()} {r.current.then(|| view! { " " <strong>{t(lang, "sessions.this_browser")}</strong> })}</td>
+                                    <td>{r.ip.clone()}</td>
+                                    <td>{r.signed_in.clone()}</td>
+                                    <td>{r.last_seen.clone()}</td>
+                                    <td>
+                                        <ActionForm action=end attr:class="inline-form">
+                                            <input type="hidden" name="handle" value=r.handle.clone()/>
+                                            <button type="submit" class="button-secondary">{label}<span class="visually-hidden">" " {r.device.clone()}</span></button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            {(others > 0).then(|| view! {
+                <ActionForm action=end_others attr:class="form form-inline">
+                    <button type="submit" class="button-primary">{t(lang, "sessions.end_others")}</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
