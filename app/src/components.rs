@@ -2,6 +2,7 @@
 
 pub mod category;
 pub mod erasure_banner;
+pub mod failure;
 pub mod field;
 pub mod header;
 pub mod incident_banner;

@@ -9,9 +9,12 @@ pub async fn cancel_change(id: i64) -> Result<(), AppError> {
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::verification::cancel(&portal, session.customer_id, id, &meta().ip).await {
         Ok(()) => go("/my-data?e=change_cancelled#pending"),

@@ -9,9 +9,12 @@ pub async fn rate_request(id: i64, rating: i64, comment: String) -> Result<(), A
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::customer::rate(&portal, session.customer_id, id, rating, &comment).await {
         Ok(()) => go(&format!("/requests/{id}?e=rated")),

@@ -9,9 +9,12 @@ pub async fn reply_request(id: i64, message: String) -> Result<(), AppError> {
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::customer::reply(&portal, session.customer_id, id, &message, &meta()).await {
         Ok(()) => go(&format!("/requests/{id}?e=reply_sent")),

@@ -20,9 +20,12 @@ pub async fn request_address_change(
     use domain::verification::{AddressValue, Field, NewValue};
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     let value = AddressValue { label, line1, line2, city, postal_code, region, country };
     let field = Field::Address(address_id);

@@ -11,9 +11,12 @@ pub async fn request_change(field: String, value: String) -> Result<(), AppError
     use domain::verification::{Field, NewValue};
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     let Some(parsed) = Field::parse(&field, None).filter(Field::customer_may_change) else {
         go("/my-data?e=invalid");

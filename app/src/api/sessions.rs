@@ -44,9 +44,12 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
     use domain::identity::{Stage, devices};
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     let own = session.id_hash.starts_with(&handle.to_ascii_lowercase()) && !handle.is_empty();
     match devices::end(&portal, &session, &handle, &meta().ip).await {
@@ -68,9 +71,12 @@ pub async fn end_other_sessions() -> Result<(), AppError> {
     use domain::identity::{Stage, devices};
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match devices::end_others(&portal, &session, &meta().ip).await {
         Ok(_) => go("/sessions?e=sessions_ended"),

@@ -11,9 +11,12 @@ pub async fn submit_request(subject: String, explanation: String) -> Result<(), 
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::submit(&portal, session.customer_id, &subject, &explanation, &meta()).await {
         Ok(_) => go("/my-data?e=request_sent#requests"),

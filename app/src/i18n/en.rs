@@ -89,7 +89,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.locked", "Too many attempts. Please wait a few minutes and try again."),
     ("msg.expired", "Your session has ended. Please sign in again."),
     ("msg.signed_out", "You have signed out."),
-    ("msg.unavailable", "Something went wrong on our side. Please try again in a moment."),
+    ("msg.unavailable", "Something went wrong on our side, and nothing you sent was half-saved. Please try again in a minute."),
     ("msg.invalid", "Please check what you entered and try again."),
     ("msg.email_required", "Enter your email address."),
     ("msg.email_too_long", "An email address can be at most 254 characters."),

@@ -89,7 +89,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.locked", "Demasiados intentos. Espera unos minutos y vuelve a intentarlo."),
     ("msg.expired", "Tu sesión ha terminado. Vuelve a iniciar sesión."),
     ("msg.signed_out", "Has cerrado la sesión."),
-    ("msg.unavailable", "Algo ha fallado por nuestra parte. Inténtalo de nuevo en un momento."),
+    ("msg.unavailable", "Algo ha fallado por nuestra parte y nada de lo que enviaste se ha guardado a medias. Inténtalo de nuevo en un minuto."),
     ("msg.invalid", "Revisa lo que has introducido e inténtalo de nuevo."),
     ("msg.email_required", "Introduce tu correo electrónico."),
     ("msg.email_too_long", "Un correo electrónico puede tener como máximo 254 caracteres."),

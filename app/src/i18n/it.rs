@@ -89,7 +89,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.locked", "Troppi tentativi. Attendi qualche minuto e riprova."),
     ("msg.expired", "La tua sessione è terminata. Accedi di nuovo."),
     ("msg.signed_out", "Sei uscito dal tuo account."),
-    ("msg.unavailable", "Qualcosa non ha funzionato da parte nostra. Riprova tra poco."),
+    ("msg.unavailable", "Qualcosa non ha funzionato da parte nostra e nulla di ciò che hai inviato è stato salvato a metà. Riprova tra un minuto."),
     ("msg.invalid", "Controlla i dati inseriti e riprova."),
     ("msg.email_required", "Inserisci il tuo indirizzo email."),
     ("msg.email_too_long", "Un indirizzo email può avere al massimo 254 caratteri."),

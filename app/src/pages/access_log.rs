@@ -1,10 +1,12 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::AppError;
 use crate::api::access_log::{AccessView, access_log};
-use crate::i18n::{Lang, message, t, term, use_lang};
+use crate::i18n::{Lang, t, term, use_lang};
 
 /// "Who accessed my data": every time our staff opened the customer's record, revealed a field
 /// or read one of their requests, with the reason they gave.
@@ -24,7 +26,7 @@ pub fn AccessLogPage() -> impl IntoView {
                         Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(lang, "access.none")}</p> }.into_any(),
                         Ok(rows) => view! { <AccessTable rows=rows/> }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

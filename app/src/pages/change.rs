@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -33,7 +35,7 @@ pub fn ChangePage() -> impl IntoView {
                             <h1>{t(lang, "not_found.title")}</h1>
                             <p><a href="/my-data">{t(lang, "change.back")}</a></p>
                         }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -24,7 +26,7 @@ pub fn ConfirmPage() -> impl IntoView {
                     match data.await {
                         Ok(v) => view! { <ConfirmForm view=v token=token()/> }.into_any(),
                         Err(AppError::Link(code)) => view! { <LinkProblem code=code/> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,9 +1,11 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 
 use crate::api::AppError;
 use crate::api::dev_mailbox::dev_mailbox;
-use crate::i18n::{message, t, use_lang};
+use crate::i18n::{t, use_lang};
 
 /// Every message sent, when no SMTP server is configured (`make run`).
 #[component]
@@ -47,7 +49,7 @@ pub fn DevMailboxPage() -> impl IntoView {
                             <h1>{t(lang, "not_found.title")}</h1>
                             <p>{t(lang, "not_found.lead")}</p>
                         }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
@@ -22,7 +24,7 @@ pub fn EnrollPage() -> impl IntoView {
                     match data.await {
                         Ok(view) => view! { <EnrollSteps view=view/> }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

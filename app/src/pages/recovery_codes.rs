@@ -1,10 +1,12 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use crate::api::AppError;
 use crate::api::recovery_codes::recovery_codes;
-use crate::i18n::{message, t, use_lang};
+use crate::i18n::{t, use_lang};
 
 /// The ten recovery codes, shown once right after enrollment.
 #[component]
@@ -31,7 +33,7 @@ pub fn RecoveryCodesPage() -> impl IntoView {
                             <p><a class="button-primary" href="/my-data">{t(lang, "nav.my_data")}</a></p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                        Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
             </Suspense>

@@ -10,9 +10,12 @@ pub async fn acknowledge_policy(version: i64, back: String) -> Result<(), AppErr
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     let page = if back == "consent" { "/consent" } else { "/my-data" };
     match domain::consent::policy::acknowledge(&portal, session.customer_id, version).await {

@@ -21,9 +21,12 @@ pub async fn staff_publish_policy(
     use domain::Lang;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     if wording_key.len() != wording.len() {
         go("/staff/policy?e=invalid#publish");

@@ -11,9 +11,12 @@ pub async fn set_consent(purpose: String, choice: String) -> Result<(), AppError
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     let Some(choice) = Choice::parse(&choice) else {
         go("/consent?e=invalid");

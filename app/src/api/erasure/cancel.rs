@@ -9,9 +9,12 @@ pub async fn cancel_erasure() -> Result<(), AppError> {
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::erasure::cancel(&portal, session.customer_id, &meta().ip).await {
         Ok(()) => go("/my-data?e=erasure_cancelled"),

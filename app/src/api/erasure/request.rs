@@ -9,9 +9,12 @@ pub async fn request_erasure() -> Result<(), AppError> {
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let Ok(session) = require_session(&portal, Stage::Full).await else {
-        go("/sign-in?e=expired");
-        return Ok(());
+    let session = match require_session(&portal, Stage::Full).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/sign-in"));
+            return Ok(());
+        }
     };
     match domain::erasure::request(&portal, session.customer_id, &meta()).await {
         Ok(_) => go("/erasure?e=erasure_sent"),

@@ -8,9 +8,12 @@ pub async fn staff_authority_notified(id: i64) -> Result<(), AppError> {
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     match domain::incidents::authority_notified(&portal, &session, id, &meta().ip).await {
         Ok(()) => go(&format!("/staff/incidents/{id}?e=authority_noted")),

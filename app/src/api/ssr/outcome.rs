@@ -11,6 +11,13 @@ pub fn go(path: &str) {
     leptos_axum::redirect(path);
 }
 
+/// Where a form goes when its session could not be read: back to sign-in when it has ended,
+/// with the outage message when the database could not be asked (the session may well be fine).
+pub fn session_failed(e: &AppError, sign_in: &'static str) -> String {
+    let code = if matches!(e, AppError::Unavailable) { "unavailable" } else { "expired" };
+    format!("{sign_in}?e={code}")
+}
+
 /// The message code a form shows for a failed step. Codes name a field when the problem is one
 /// field's ("email_required"), so the page can put the message beside it.
 pub fn outcome_code(e: &Error) -> &'static str {

@@ -7,9 +7,12 @@ pub async fn staff_assign(id: i64) -> Result<(), AppError> {
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::work::assign_to_me(&portal, &session, id, &meta()).await {
         Ok(()) => go(&format!("/staff/requests/{id}?e=assigned")),

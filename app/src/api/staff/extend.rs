@@ -8,9 +8,12 @@ pub async fn staff_extend(id: i64, months: i64, reason: String) -> Result<(), Ap
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::work::extend(&portal, &session, id, months, &reason, &meta()).await {
         Ok(_) => go(&format!("/staff/requests/{id}?e=extended")),

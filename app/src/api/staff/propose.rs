@@ -8,9 +8,12 @@ pub async fn staff_propose(id: i64, value: String) -> Result<(), AppError> {
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::work::propose(&portal, &session, id, &value, &meta()).await {
         Ok(_) => go(&format!("/staff/requests/{id}?e=proposed")),

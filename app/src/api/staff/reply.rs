@@ -8,9 +8,12 @@ pub async fn staff_reply(id: i64, status: String, message: String) -> Result<(),
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     match domain::requests::work::reply(&portal, &session, id, &status, &message, &meta()).await {
         Ok(()) => go(&format!("/staff/requests/{id}?e=reply_sent")),

@@ -9,9 +9,12 @@ pub async fn staff_reveal(reference: String, field: String, reason: String) -> R
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let Ok(session) = require_staff(&portal).await else {
-        go("/staff/sign-in?e=expired");
-        return Ok(());
+    let session = match require_staff(&portal).await {
+        Ok(s) => s,
+        Err(e) => {
+            go(&session_failed(&e, "/staff/sign-in"));
+            return Ok(());
+        }
     };
     // The reference is echoed into our own URL only when it has the shape of one.
     let safe_ref = reference.trim().to_uppercase();

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -30,7 +32,7 @@ pub fn StaffCustomerPage() -> impl IntoView {
                     Err(AppError::NotFound) | Err(AppError::BadRequest) => {
                         view! { <p class="notice notice-error" role="alert">{message(lang, "customer_not_found")}</p> }.into_any()
                     }
-                    Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
@@ -24,7 +26,7 @@ pub fn StaffIncidentsPage() -> impl IntoView {
                     Ok(v) => view! { <Incidents data=v/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
                     Err(AppError::Forbidden) => view! { <p class="notice notice-error" role="alert">{message(lang, "forbidden")}</p> }.into_any(),
-                    Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "unavailable")}</p> }.into_any(),
+                    Err(e) => view! { <Failure error=e/> }.into_any(),
                 }
             })}
         </Suspense>
