@@ -31,10 +31,13 @@ pub fn ChangePage() -> impl IntoView {
                         Ok(v) if v.address.is_some() => view! { <AddressForm view=v/> }.into_any(),
                         Ok(v) => view! { <TextForm view=v/> }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(AppError::NotFound) | Err(AppError::BadRequest) => view! {
-                            <h1>{t(lang, "not_found.title")}</h1>
-                            <p><a href="/my-data">{t(lang, "change.back")}</a></p>
-                        }.into_any(),
+                        Err(AppError::NotFound) | Err(AppError::BadRequest) => {
+                            crate::components::failure::answer(404);
+                            view! {
+                                <h1>{t(lang, "not_found.title")}</h1>
+                                <p><a href="/my-data">{t(lang, "change.back")}</a></p>
+                            }.into_any()
+                        }
                         Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}

@@ -30,6 +30,7 @@ pub fn MyRequestPage() -> impl IntoView {
                     Ok(r) => view! { <MyRequest data=r/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
                     Err(AppError::NotFound) | Err(AppError::BadRequest) => {
+                        crate::components::failure::answer(404);
                         view! { <p class="notice notice-error" role="alert">{message(lang, "request_not_found")}</p> }.into_any()
                     }
                     Err(e) => view! { <Failure error=e/> }.into_any(),

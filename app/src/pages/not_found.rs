@@ -6,6 +6,7 @@ use crate::i18n::{t, use_lang};
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let lang = use_lang();
+    crate::components::failure::answer(404);
     view! {
         <Title text=format!("{} · Custodia", t(lang, "not_found.title"))/>
         <section class="card narrow">

@@ -37,8 +37,11 @@ pub fn StaffIncidentPage() -> impl IntoView {
                 match data.await {
                     Ok(v) => view! { <Incident data=v/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <p class="notice notice-error" role="alert">{message(lang, "forbidden")}</p> }.into_any(),
-                    Err(_) => view! { <p class="notice notice-error" role="alert">{message(lang, "invalid")}</p> }.into_any(),
+                    Err(AppError::NotFound) | Err(AppError::BadRequest) => {
+                        crate::components::failure::answer(404);
+                        view! { <p class="notice notice-error" role="alert">{message(lang, "invalid")}</p> }.into_any()
+                    }
+                    Err(e) => view! { <crate::components::failure::Failure error=e/> }.into_any(),
                 }
             })}
         </Suspense>

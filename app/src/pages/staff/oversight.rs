@@ -8,7 +8,7 @@ use crate::api::AppError;
 use crate::api::staff::oversight::staff_oversight;
 use crate::api::staff::views::OversightView;
 use crate::components::staff_bar::StaffBar;
-use crate::i18n::{message, t, term, use_lang};
+use crate::i18n::{t, term, use_lang};
 
 /// DPOs: alerts on unusual reading of customer data, and how customers rate our answers.
 #[component]
@@ -22,7 +22,6 @@ pub fn StaffOversightPage() -> impl IntoView {
                 match data.await {
                     Ok(o) => view! { <Oversight data=o/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <p class="notice notice-error" role="alert">{message(lang, "forbidden")}</p> }.into_any(),
                     Err(e) => view! { <Failure error=e/> }.into_any(),
                 }
             })}

@@ -25,7 +25,6 @@ pub fn StaffPolicyPage() -> impl IntoView {
                 match data.await {
                     Ok(v) => view! { <Policy data=v/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <p class="notice notice-error" role="alert">{message(lang, "forbidden")}</p> }.into_any(),
                     Err(e) => view! { <Failure error=e/> }.into_any(),
                 }
             })}

@@ -6,7 +6,7 @@ use leptos_router::components::Redirect;
 
 use crate::api::AppError;
 use crate::api::incidents::records::{RecordsView, records_of_processing};
-use crate::i18n::{message, t, use_lang};
+use crate::i18n::{t, use_lang};
 
 /// Records of processing (Article 30 GDPR) as a readable page, with the JSON download beside it.
 #[component]
@@ -20,7 +20,6 @@ pub fn StaffRecordsPage() -> impl IntoView {
                 match data.await {
                     Ok(r) => view! { <Records data=r/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
-                    Err(AppError::Forbidden) => view! { <p class="notice notice-error" role="alert">{message(lang, "forbidden")}</p> }.into_any(),
                     Err(e) => view! { <Failure error=e/> }.into_any(),
                 }
             })}

@@ -33,6 +33,7 @@ pub fn StaffRequestPage() -> impl IntoView {
                     Ok(r) => view! { <Request data=r/> }.into_any(),
                     Err(AppError::Unauthenticated) => view! { <Redirect path="/staff/sign-in?e=expired"/> }.into_any(),
                     Err(AppError::NotFound) | Err(AppError::BadRequest) => {
+                        crate::components::failure::answer(404);
                         view! { <p class="notice notice-error" role="alert">{message(lang, "request_not_found")}</p> }.into_any()
                     }
                     Err(e) => view! { <Failure error=e/> }.into_any(),
