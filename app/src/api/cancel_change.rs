@@ -6,16 +6,9 @@ use super::AppError;
 #[server(endpoint = "cancel_change")]
 pub async fn cancel_change(id: i64) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match domain::verification::cancel(&portal, session.customer_id, id, &meta().ip).await {
         Ok(()) => go("/my-data?e=change_cancelled#pending"),
         Err(domain::Error::NotFound) => go("/my-data?e=change_gone#pending"),

@@ -6,16 +6,9 @@ use super::AppError;
 #[server(endpoint = "reply_request")]
 pub async fn reply_request(id: i64, message: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match domain::requests::customer::reply(&portal, session.customer_id, id, &message, &meta()).await {
         Ok(()) => go(&format!("/requests/{id}?e=reply_sent")),
         Err(domain::Error::NotFound) => go("/my-data?e=invalid"),

@@ -16,17 +16,10 @@ pub async fn request_address_change(
     country: String,
 ) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
     use domain::verification::{AddressValue, Field, NewValue};
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     let value = AddressValue { label, line1, line2, city, postal_code, region, country };
     let field = Field::Address(address_id);
     match domain::verification::request_change(&portal, session.customer_id, field, NewValue::Address(value), &meta()).await {

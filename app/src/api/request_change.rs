@@ -7,17 +7,10 @@ use super::AppError;
 #[server(endpoint = "request_change")]
 pub async fn request_change(field: String, value: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
     use domain::verification::{Field, NewValue};
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     let Some(parsed) = Field::parse(&field, None).filter(Field::customer_may_change) else {
         go("/my-data?e=invalid");
         return Ok(());

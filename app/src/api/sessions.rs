@@ -41,16 +41,10 @@ pub async fn my_sessions() -> Result<Vec<DeviceView>, AppError> {
 #[server(endpoint = "end_session")]
 pub async fn end_session(handle: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::{Stage, devices};
+    use domain::identity::devices;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     let own = session.id_hash.starts_with(&handle.to_ascii_lowercase()) && !handle.is_empty();
     match devices::end(&portal, &session, &handle, &meta().ip).await {
         Ok(()) if own => {
@@ -68,16 +62,10 @@ pub async fn end_session(handle: String) -> Result<(), AppError> {
 #[server(endpoint = "end_other_sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::{Stage, devices};
+    use domain::identity::devices;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match devices::end_others(&portal, &session, &meta().ip).await {
         Ok(_) => go("/sessions?e=sessions_ended"),
         Err(e) => go(&format!("/sessions?e={}", outcome_code(&e))),

@@ -8,16 +8,9 @@ use super::AppError;
 #[server(endpoint = "submit_request")]
 pub async fn submit_request(subject: String, explanation: String) -> Result<(), AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match domain::requests::submit(&portal, session.customer_id, &subject, &explanation, &meta()).await {
         Ok(_) => go("/my-data?e=request_sent#requests"),
         Err(domain::Error::Invalid { field: "subject", .. }) => go("/my-data?e=invalid"),

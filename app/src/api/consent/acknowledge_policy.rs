@@ -7,16 +7,9 @@ use crate::api::AppError;
 #[server(endpoint = "acknowledge_policy")]
 pub async fn acknowledge_policy(version: i64, back: String) -> Result<(), AppError> {
     use crate::api::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     let page = if back == "consent" { "/consent" } else { "/my-data" };
     match domain::consent::policy::acknowledge(&portal, session.customer_id, version).await {
         Ok(()) => go(&format!("{page}?e=policy_acknowledged")),

@@ -21,13 +21,7 @@ pub async fn staff_publish_policy(
     use domain::Lang;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     if wording_key.len() != wording.len() {
         go("/staff/policy?e=invalid#publish");
         return Ok(());

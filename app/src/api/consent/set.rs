@@ -8,16 +8,9 @@ use crate::api::AppError;
 pub async fn set_consent(purpose: String, choice: String) -> Result<(), AppError> {
     use crate::api::ssr::*;
     use domain::consent::{Choice, ledger};
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     let Some(choice) = Choice::parse(&choice) else {
         go("/consent?e=invalid");
         return Ok(());

@@ -6,16 +6,9 @@ use crate::api::AppError;
 #[server(endpoint = "cancel_erasure")]
 pub async fn cancel_erasure() -> Result<(), AppError> {
     use crate::api::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match domain::erasure::cancel(&portal, session.customer_id, &meta().ip).await {
         Ok(()) => go("/my-data?e=erasure_cancelled"),
         Err(domain::Error::NotFound) => go("/my-data?e=erasure_gone"),

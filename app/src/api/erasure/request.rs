@@ -6,16 +6,9 @@ use crate::api::AppError;
 #[server(endpoint = "request_erasure")]
 pub async fn request_erasure() -> Result<(), AppError> {
     use crate::api::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = match require_session(&portal, Stage::Full).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_session(&portal).await else { return Ok(()) };
     match domain::erasure::request(&portal, session.customer_id, &meta()).await {
         Ok(_) => go("/erasure?e=erasure_sent"),
         Err(domain::Error::Invalid { .. }) => go("/erasure?e=erasure_already"),

@@ -8,13 +8,7 @@ pub async fn staff_authority_notified(id: i64) -> Result<(), AppError> {
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     match domain::incidents::authority_notified(&portal, &session, id, &meta().ip).await {
         Ok(()) => go(&format!("/staff/incidents/{id}?e=authority_noted")),
         Err(domain::Error::Forbidden) => go("/staff?e=forbidden"),

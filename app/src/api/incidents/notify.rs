@@ -8,13 +8,7 @@ pub async fn staff_notify_incident(id: i64, from: String, to: String) -> Result<
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     let (Some(f), Some(t)) = (super::parse_moment(&from, false), super::parse_moment(&to, true)) else {
         go(&format!("/staff/incidents/{id}?e=from.malformed#notify"));
         return Ok(());

@@ -15,13 +15,7 @@ pub async fn staff_record_incident(
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     let Some(discovered_at) = super::parse_moment(&discovered_at, false) else {
         go("/staff/incidents?e=discovered_at.malformed#record");
         return Ok(());

@@ -80,3 +80,27 @@ pub async fn require_staff(portal: &Portal) -> Result<domain::staff::StaffSessio
         AppError::Unauthenticated
     })
 }
+
+/// The signed-in customer's session for a form post, or `None` after sending the browser where
+/// it should go: to sign in when the session has ended, or to the outage message when the
+/// database could not be asked (the session may well be fine).
+pub async fn form_session(portal: &Portal) -> Option<Session> {
+    match require_session(portal, Stage::Full).await {
+        Ok(s) => Some(s),
+        Err(e) => {
+            super::go(&super::session_failed(&e, "/sign-in"));
+            None
+        }
+    }
+}
+
+/// [`form_session`] for staff forms.
+pub async fn form_staff(portal: &Portal) -> Option<domain::staff::StaffSession> {
+    match require_staff(portal).await {
+        Ok(s) => Some(s),
+        Err(e) => {
+            super::go(&super::session_failed(&e, "/staff/sign-in"));
+            None
+        }
+    }
+}

@@ -8,13 +8,7 @@ pub async fn staff_extend(id: i64, months: i64, reason: String) -> Result<(), Ap
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     match domain::requests::work::extend(&portal, &session, id, months, &reason, &meta()).await {
         Ok(_) => go(&format!("/staff/requests/{id}?e=extended")),
         Err(e) => go(&format!("/staff/requests/{id}?e={}#extend", field_outcome(&e))),

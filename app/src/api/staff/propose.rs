@@ -8,13 +8,7 @@ pub async fn staff_propose(id: i64, value: String) -> Result<(), AppError> {
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     match domain::requests::work::propose(&portal, &session, id, &value, &meta()).await {
         Ok(_) => go(&format!("/staff/requests/{id}?e=proposed")),
         Err(e) => go(&format!("/staff/requests/{id}?e={}#propose", field_outcome(&e))),

@@ -8,13 +8,7 @@ pub async fn staff_reply(id: i64, status: String, message: String) -> Result<(),
     use crate::api::ssr::*;
 
     let portal = portal()?;
-    let session = match require_staff(&portal).await {
-        Ok(s) => s,
-        Err(e) => {
-            go(&session_failed(&e, "/staff/sign-in"));
-            return Ok(());
-        }
-    };
+    let Some(session) = form_staff(&portal).await else { return Ok(()) };
     match domain::requests::work::reply(&portal, &session, id, &status, &message, &meta()).await {
         Ok(()) => go(&format!("/staff/requests/{id}?e=reply_sent")),
         Err(e) => go(&format!("/staff/requests/{id}?e={}#reply", field_outcome(&e))),
