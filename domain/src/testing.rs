@@ -67,6 +67,30 @@ impl TestDb {
         Some(TestDb { portal, url, pg_name })
     }
 
+    /// After a process using this database was killed: waits until PostgreSQL has finished with
+    /// whatever that process had already sent (a COMMIT in flight still lands after the kill), so
+    /// the test reads the final state rather than a moment before it. SQLite needs no wait: the
+    /// process held the only handle.
+    pub async fn settle(&self) {
+        if self.pg_name.is_none() {
+            return;
+        }
+        for _ in 0..500 {
+            let (busy,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND pid <> pg_backend_pid() AND (state = 'active' OR state LIKE 'idle in transaction%')",
+            )
+            .fetch_one(self.portal.store.pool())
+            .await
+            .unwrap();
+            if busy == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        panic!("a killed process's database work did not finish within 10 s");
+    }
+
     /// Drops the PostgreSQL database (SQLite files live in the temp dir).
     pub async fn finish(self) {
         self.portal.store.close().await;

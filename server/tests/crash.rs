@@ -107,6 +107,7 @@ async fn killed_mid_confirmation(backend: Backend) {
         }
         child.kill().unwrap();
         child.wait().unwrap();
+        db.settle().await;
 
         let s = state(&portal, customer).await;
         if s.status == "applied" {
@@ -196,6 +197,7 @@ async fn erasure_killed_half_way(backend: Backend) {
         tokio::time::sleep(Duration::from_millis(round * 15)).await;
         child.kill().unwrap();
         child.wait().unwrap();
+        db.settle().await;
         let (left,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
             .bind(customer)
             .fetch_one(portal.store.pool())
