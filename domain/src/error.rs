@@ -15,6 +15,11 @@ pub enum Problem {
     Unchanged,
     /// Another account already uses this value (an email address).
     Taken,
+    /// The same thing is already under way (an export being made).
+    Busy,
+    /// Allowed again later (a new export, once a day); `Invalid` because waiting is the answer,
+    /// not a lock after failures.
+    TooSoon,
 }
 
 /// Why an emailed link cannot be used; each gets its own clear page.

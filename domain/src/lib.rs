@@ -9,6 +9,7 @@ pub mod clock;
 pub mod consent;
 pub mod demo;
 pub mod erasure;
+pub mod export;
 pub mod error;
 pub mod identity;
 pub mod import;

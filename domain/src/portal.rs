@@ -43,6 +43,15 @@ pub struct Policy {
     pub erasure_grace_secs: i64,
     /// The reminder of a scheduled erasure goes out this long before it is carried out.
     pub erasure_reminder_secs: i64,
+    /// At most one new export in this period (Article 12(5) GDPR allows refusing excessive
+    /// repeats; a day keeps the portal responsive without making anyone wait long).
+    pub export_interval_secs: i64,
+    /// How long a finished export can be downloaded before its file is deleted.
+    pub export_keep_secs: i64,
+    /// A build not heard from for this long was cut off (crash, kill) and is taken over.
+    pub export_lease_secs: i64,
+    /// Wrong codes on one export's download before downloading it is paused.
+    pub export_codes_before_pause: i64,
 }
 
 impl Default for Policy {
@@ -65,6 +74,10 @@ impl Default for Policy {
             request_due_soon_secs: 7 * 24 * 60 * 60,
             erasure_grace_secs: 14 * 24 * 60 * 60,
             erasure_reminder_secs: 2 * 24 * 60 * 60,
+            export_interval_secs: 24 * 60 * 60,
+            export_keep_secs: 7 * 24 * 60 * 60,
+            export_lease_secs: 60,
+            export_codes_before_pause: 5,
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod enrollment;
 pub mod password;
 pub mod recovery;
 pub mod session;
+pub mod step_up;
 pub mod sign_in;
 pub mod throttle;
 pub mod totp;

@@ -204,3 +204,16 @@ pub fn erasure_done(lang: Lang, name: &str, reference: &str, at: i64, erased: &[
     m.after_action = vec![text(lang, "erasure_done.last").into()];
     m
 }
+
+/// Says an export can be downloaded; the link leads to the export page, never to the file.
+pub fn export_ready(lang: Lang, name: &str, requested_at: i64, expires_at: i64, url: &str) -> Message {
+    let mut m = base(
+        lang,
+        name,
+        text(lang, "export_ready.subject").into(),
+        vec![fill(lang, "export_ready.intro", &[("date", &locale::date(lang, requested_at))])],
+    );
+    m.action = Some(Action { label: text(lang, "export_ready.action").into(), url: url.into() });
+    m.after_action = vec![fill(lang, "export_ready.how", &[("date", &locale::date(lang, expires_at))])];
+    m
+}

@@ -213,6 +213,25 @@ const TEXTS: &[(&str, [&str; 3])] = &[
     ("erasure_done.kept", ["Kept, as the law requires: {what}, until {date} at the latest. {ground}", "Conservado, como exige la ley: {what}, como máximo hasta el {date}. {ground}", "Conservato, come richiesto dalla legge: {what}, al più tardi fino al {date}. {ground}"]),
     ("erasure_done.recipients", ["We told these recipients to erase what we shared with them: {names}.", "Pedimos a estos destinatarios que borren lo que compartimos con ellos: {names}.", "Abbiamo chiesto a questi destinatari di cancellare ciò che abbiamo condiviso con loro: {names}."]),
     ("erasure_done.last", ["This is the last message you receive from us.", "Este es el último mensaje que recibirás de nosotros.", "Questo è l'ultimo messaggio che riceverai da noi."]),
+    // A data export.
+    ("export_ready.subject", ["Your data export is ready", "Tu exportación de datos está lista", "La tua esportazione dei dati è pronta"]),
+    (
+        "export_ready.intro",
+        [
+            "The copy of your data you asked for on {date} is ready: one ZIP file with everything we hold about you, readable in a browser and in spreadsheets.",
+            "La copia de tus datos que pediste el {date} está lista: un archivo ZIP con todo lo que tenemos sobre ti, legible en un navegador y en hojas de cálculo.",
+            "La copia dei tuoi dati che hai chiesto il {date} è pronta: un file ZIP con tutto ciò che conserviamo su di te, leggibile in un browser e nei fogli di calcolo.",
+        ],
+    ),
+    ("export_ready.action", ["Download it", "Descargarla", "Scaricala"]),
+    (
+        "export_ready.how",
+        [
+            "Sign in and enter a code from your authenticator app to download it. It is deleted on {date}. This mail contains no link to the file itself.",
+            "Inicia sesión e introduce un código de tu app de autenticación para descargarla. Se eliminará el {date}. Este correo no contiene ningún enlace al archivo.",
+            "Accedi e inserisci un codice della tua app di autenticazione per scaricarla. Sarà cancellata il {date}. Questa email non contiene alcun link al file.",
+        ],
+    ),
 
 ];
 
