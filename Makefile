@@ -7,7 +7,7 @@ RUST_TESTS := -p domain -p server
 # wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -58,3 +58,8 @@ first-load: setup-core
 ## another customer reads "My data"; prints wall time and that page's latency before and during.
 bench-erasure:
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo run --release -p server --example erasure_bench
+
+## bench-export: build exports for customers with 10k, 100k and 1M activity rows (SQLite) and time
+## `sqlite3 -json` dumping the same rows; prints wall time and peak memory of both.
+bench-export:
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo run --release -p server --example export_bench

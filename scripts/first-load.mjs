@@ -92,6 +92,7 @@ const pages = [
   ['/my-data', 'My data (signed in)', customer],
   ['/access-log', 'Who accessed my data (signed in)', customer],
   ['/consent', 'Consent (signed in)', customer],
+  ['/export', 'Download my data (signed in)', customer],
   ['/staff', 'Staff queue (staff)', staff],
 ];
 const kb = (n) => (n / 1024).toFixed(1);

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod dev_mailbox;
 pub mod enroll;
 pub mod erasure;
+pub mod export;
 pub mod my_data;
 pub mod my_request;
 pub mod new_request;

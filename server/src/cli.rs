@@ -7,7 +7,7 @@ use crate::startup::Application;
 
 const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key\n\
                      | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL\n\
-                     | erasure run [--days-ahead N] | webhook-secret | audit verify]";
+                     | erasure run [--days-ahead N] | export run | webhook-secret | audit verify]";
 
 pub async fn run(args: Vec<String>) -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -35,6 +35,9 @@ pub async fn run(args: Vec<String>) -> ExitCode {
             };
             with_portal(|portal| async move { erasure_run(&portal, days).await }).await
         }
+        // Builds queued exports (and takes over builds whose server died) now, then sends the
+        // mails saying they are ready.
+        ["export", "run"] => with_portal(|portal| async move { export_run(&portal).await }).await,
         // Recomputes the audit log's hash chain; exits 1 naming the first altered or missing row.
         ["audit", "verify"] => with_portal(|portal| async move {
             match domain::audit::verify(&portal).await? {
@@ -186,4 +189,15 @@ async fn erasure_run(portal: &domain::Portal, days_ahead: i64) -> Result<String,
     let told = domain::erasure::webhooks::deliver_due(portal, &domain::erasure::webhooks::client()).await?;
     let mailed = domain::mail::worker::deliver_due(portal, &transport).await?;
     Ok(format!("{erased} erasure(s) carried out; {told} recipient call(s) delivered; {mailed} mail(s) sent"))
+}
+
+/// Runs the export job once and delivers the "ready" mails it queued.
+async fn export_run(portal: &domain::Portal) -> Result<String, domain::Error> {
+    let transport = Config::from_env()
+        .ok()
+        .and_then(|c| c.mail_transport().ok())
+        .ok_or(domain::Error::Internal("mail settings are invalid"))?;
+    let ready = domain::export::job::run_due(portal).await?;
+    let mailed = domain::mail::worker::deliver_due(portal, &transport).await?;
+    Ok(format!("{ready} export(s) ready; {mailed} mail(s) sent"))
 }

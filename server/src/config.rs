@@ -148,10 +148,21 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 
 /// The domain's policy, with what the company may set through the environment:
 /// `CUSTODIA_ERASURE_GRACE_DAYS` (default 14) between a confirmed erasure and its execution.
+/// A whole number from the environment, if set and within `range`; anything else is ignored.
+fn env_number(name: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+    std::env::var(name).ok().and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| range.contains(v))
+}
+
 pub fn policy_from_env() -> domain::Policy {
     let mut policy = domain::Policy::default();
     if let Some(days) = std::env::var("CUSTODIA_ERASURE_GRACE_DAYS").ok().and_then(|d| d.trim().parse::<i64>().ok()).filter(|d| (1..=90).contains(d)) {
         policy.erasure_grace_secs = days * 86_400;
+    }
+    if let Some(hours) = env_number("CUSTODIA_EXPORT_INTERVAL_HOURS", 0..=24 * 30) {
+        policy.export_interval_secs = hours * 3_600;
+    }
+    if let Some(secs) = env_number("CUSTODIA_EXPORT_LEASE_SECS", 1..=3_600) {
+        policy.export_lease_secs = secs;
     }
     policy
 }

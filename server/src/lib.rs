@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod downloads;
+pub mod export_download;
 pub mod error_status;
 pub mod language;
 pub mod security;

@@ -78,18 +78,23 @@ impl Application {
         let mail = domain::mail::worker::spawn(self.portal.clone(), self.transport.clone(), MAIL_POLL);
         let retention = domain::retention::spawn(self.portal.clone());
         let erasure = domain::erasure::job::spawn(self.portal.clone(), ERASURE_POLL);
+        let export = domain::export::job::spawn(self.portal.clone(), EXPORT_POLL);
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         // Undelivered mail stays in the outbox for the next start.
         mail.abort();
         retention.abort();
         erasure.abort();
+        export.abort();
         served
     }
 }
 
 /// How often due erasures and recipients' webhook calls are looked for.
 const ERASURE_POLL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How often queued exports are looked for: often, since someone is watching the progress bar.
+const EXPORT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// How often the mail worker looks for due retries and mail queued by other instances.
 const MAIL_POLL: std::time::Duration = std::time::Duration::from_secs(5);
@@ -117,6 +122,7 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
     Router::new()
         .route("/healthz", get(health))
         .route("/language/{code}", get(crate::language::choose))
+        .route("/export/download", axum::routing::post(crate::export_download::download))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -131,6 +137,7 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
         .route_layer(axum::middleware::from_fn(crate::telemetry::record_route))
         .layer(axum::middleware::from_fn(crate::telemetry::request_span))
         .layer(axum::Extension(portal))
+        .layer(axum::Extension(crate::export_download::CookieName(app::api::ssr::customer_cookie_name(config.secure_cookies()))))
 }
 
 async fn health(axum::Extension(portal): axum::Extension<Portal>) -> (http::StatusCode, &'static str) {

@@ -253,3 +253,115 @@ async fn sqlite_erasure_killed_half_way_resumes_and_completes() {
 async fn postgres_erasure_killed_half_way_resumes_and_completes() {
     erasure_killed_half_way(Backend::Postgres).await;
 }
+
+/// The export job, run by `server export run`, killed with SIGKILL while it writes a package:
+/// nothing half-built is ever offered, and the next run (once the dead build's lease lapsed)
+/// builds it again from the start and finishes, with one "ready" mail.
+async fn export_killed_mid_build(backend: Backend) {
+    let Some(db) = TestDb::new(backend).await else { return };
+    let portal = db.portal.clone();
+    let mut cut = 0;
+    let rounds = 3u64;
+    for round in 0..rounds {
+        let email = format!("export{round}@example.test");
+        let (_, secret, _) = enrolled(&portal, &email).await;
+        let customer = customer_id(&portal, &email).await;
+        let rows = 150_000;
+        let mut tx = portal.store.begin().await.unwrap();
+        for chunk in 0..rows / 1000 {
+            let values: Vec<String> =
+                (0..1000).map(|i| format!("({customer}, {}, 'page_view', '/p/{chunk}/{i}')", portal.now() - 200_000 + chunk * 1000 + i)).collect();
+            sqlx::query(&format!("INSERT INTO activity_events (customer_id, occurred_at, kind, detail) VALUES {}", values.join(",")))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        portal.clock.advance(30);
+        let code = totp::code_at(&secret, portal.now()).unwrap();
+        let public_id = domain::export::request(&portal, customer, &code, &meta()).await.unwrap();
+
+        let run = || {
+            Command::new(env!("CARGO_BIN_EXE_server"))
+                .args(["export", "run"])
+                .env("DATABASE_URL", &db.url)
+                .env("CUSTODIA_MASTER_KEY", test_master_key_base64())
+                .env("CUSTODIA_EXPORT_LEASE_SECS", "1")
+                .env("CUSTODIA_SMTP_URL", format!("smtp://127.0.0.1:{}", free_port()))
+                .env("RUST_LOG", "error")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start the export command")
+        };
+        let mut child = run();
+        // Kill at a different point of the build each round, once it is under way.
+        let threshold = 5 + round as i64 * 25;
+        for _ in 0..3000 {
+            let (progress,): (i64,) = sqlx::query_as("SELECT progress FROM exports WHERE public_id = $1").bind(&public_id).fetch_one(portal.store.pool()).await.unwrap();
+            if progress >= threshold {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        db.settle().await;
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM exports WHERE public_id = $1").bind(&public_id).fetch_one(portal.store.pool()).await.unwrap();
+        if state == "building" {
+            cut += 1;
+            let (mails,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE customer_id = $1 AND kind = 'export_ready'")
+                .bind(customer)
+                .fetch_one(portal.store.pool())
+                .await
+                .unwrap();
+            assert_eq!(mails, 0, "round {round}: no mail for a package not finished");
+            portal.clock.advance(30);
+            let code = totp::code_at(&secret, portal.now()).unwrap();
+            let refused = domain::export::open_download(&portal, customer, &public_id, &code, &meta()).await;
+            assert!(matches!(refused, Err(domain::Error::NotFound)), "round {round}: a half-built package is never offered");
+        }
+
+        // The dead build's lease (1 s here, counted in whole seconds) lapses; the next run takes
+        // over and finishes.
+        tokio::time::sleep(Duration::from_millis(2_100)).await;
+        let status = run().wait().unwrap();
+        assert!(status.success());
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM exports WHERE public_id = $1").bind(&public_id).fetch_one(portal.store.pool()).await.unwrap();
+        assert_eq!(state, "ready", "round {round}: finished");
+        portal.clock.advance(30);
+        let code = totp::code_at(&secret, portal.now()).unwrap();
+        let d = domain::export::open_download(&portal, customer, &public_id, &code, &meta()).await.unwrap();
+        let mut bytes = Vec::new();
+        for seq in 0..d.parts {
+            bytes.extend(domain::export::read_part(&portal, &d, seq).await.unwrap());
+        }
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a whole ZIP");
+        let csv = zip.by_name("activity.csv").unwrap();
+        let lines = std::io::BufRead::lines(std::io::BufReader::new(csv)).count() as i64;
+        assert!(lines > rows, "round {round}: every activity row ({lines} lines)");
+        let (mails,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE customer_id = $1 AND kind = 'export_ready'")
+            .bind(customer)
+            .fetch_one(portal.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(mails, 1, "round {round}: one ready mail");
+    }
+    eprintln!("{backend:?}: {cut} of {rounds} builds were killed mid-way and rebuilt");
+    assert!(cut >= 1, "at least one build was cut off");
+    if backend == Backend::Sqlite {
+        let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(portal.store.pool()).await.unwrap();
+        assert_eq!(check, "ok");
+    }
+    db.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_export_killed_mid_build_resumes_and_finishes() {
+    export_killed_mid_build(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_export_killed_mid_build_resumes_and_finishes() {
+    export_killed_mid_build(Backend::Postgres).await;
+}

@@ -76,6 +76,7 @@ async fn every_page_answers_each_role_as_it_should(portal: Portal) {
         ("/access-log", "/access-log", [sign_in, Ok, Ok, sign_in, sign_in]),
         ("/consent", "/consent", [sign_in, Ok, Ok, sign_in, sign_in]),
         ("/erasure", "/erasure", [sign_in, Ok, Ok, sign_in, sign_in]),
+        ("/export", "/export", [sign_in, Ok, Ok, sign_in, sign_in]),
         ("/sessions", "/sessions", [sign_in, Ok, Ok, sign_in, sign_in]),
         // The staff console; oversight, incidents, records and the policy for DPOs only.
         ("/staff", "/staff", [staff_in, staff_in, staff_in, Ok, Ok]),

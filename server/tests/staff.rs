@@ -201,6 +201,12 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         ("erasure_preview", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("request_erasure", vec![], Expect::Form([sign_in, "/erasure?e=erasure_sent", "/erasure?e=erasure_sent", sign_in, sign_in])),
         ("cancel_erasure", vec![], Expect::Form([sign_in, "/my-data?e=erasure_gone", "/my-data?e=erasure_gone", sign_in, sign_in])),
+        // Exports: each customer their own; staff have no way to one (the download is a plain
+        // post outside the server functions, tested in tests/export.rs).
+        ("export_status", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("export_progress", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("request_export", vec![("code", "12345")],
+            Expect::Form([sign_in, "/export?e=code_malformed&f=ask", "/export?e=code_malformed&f=ask", sign_in, sign_in])),
         ("acknowledge_policy", vec![("version", "1"), ("back", "consent")],
             Expect::Form([sign_in, "/consent?e=policy_acknowledged", "/consent?e=policy_acknowledged", sign_in, sign_in])),
     ];

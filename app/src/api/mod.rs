@@ -9,6 +9,7 @@ pub mod consent;
 pub mod dev_mailbox;
 pub mod enrollment;
 pub mod erasure;
+pub mod export;
 pub mod error;
 pub mod incidents;
 pub mod my_data;

@@ -5,6 +5,8 @@ use leptos::prelude::*;
 pub fn Field(
     name: &'static str,
     label: &'static str,
+    /// The input's id, when two forms on one page have a field of the same name.
+    #[prop(optional)] id: Option<&'static str>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] inputmode: Option<&'static str>,
@@ -16,7 +18,7 @@ pub fn Field(
     #[prop(optional)] maxlength: Option<u32>,
     #[prop(into)] error: Signal<Option<&'static str>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map(String::from).unwrap_or_else(|| format!("field-{name}"));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described_by = {

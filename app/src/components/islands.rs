@@ -39,3 +39,39 @@ pub fn Countdown(due_at: i64, now: i64, days: String, hours: String) -> impl Int
         </span>
     }
 }
+
+/// An export in the making: the bar the server rendered, kept moving by asking the server every
+/// two seconds; once the export is ready (or failed) the page reloads to offer the download.
+/// Without JavaScript the page's refresh link does the same. Stage words come from the server.
+#[island]
+pub fn ExportProgress(progress: i64, stage: String, stages: Vec<(String, String)>) -> impl IntoView {
+    let (now, set_now) = signal((progress, stage));
+    Effect::new(move || {
+        #[cfg(feature = "hydrate")]
+        {
+            let poll = move || {
+                leptos::task::spawn_local(async move {
+                    match crate::api::export::progress::export_progress().await {
+                        Ok(p) if p.state == "queued" || p.state == "building" => set_now.set((p.progress, p.stage)),
+                        Ok(_) => {
+                            if let Some(w) = web_sys::window() {
+                                let _ = w.location().reload();
+                            }
+                        }
+                        Err(_) => {}
+                    }
+                });
+            };
+            let _ = set_interval_with_handle(poll, std::time::Duration::from_secs(2));
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = set_now;
+    });
+    let label = move |stage: &str| stages.iter().find(|(k, _)| k == stage).map(|(_, v)| v.clone()).unwrap_or_default();
+    view! {
+        <div class="export-progress">
+            <progress id="export-progress" max="100" value=move || now.get().0>{move || format!("{}%", now.get().0)}</progress>
+            <p aria-live="polite" id="export-progress-text">{move || { let (p, s) = now.get(); format!("{p}% · {}", label(&s)) }}</p>
+        </div>
+    }
+}

@@ -54,6 +54,7 @@ fn MyData(data: MyDataView) -> impl IntoView {
                 <p class="muted">{t(lang, "my_data.signed_in_as")} " " <strong>{data.full_name.clone()}</strong> " · " {data.public_id.clone()}</p>
                 <ul class="page-links">
                     <li><a href="/consent">{t(lang, "consent.title")}</a></li>
+                    <li><a href="/export">{t(lang, "export.title")}</a></li>
                     <li><a href="/access-log">{t(lang, "access.title")}</a></li>
                     <li><a href="/sessions">{t(lang, "sessions.title")}</a></li>
                     <li><a href="/erasure">{t(lang, "erasure.title")}</a></li>

@@ -39,7 +39,12 @@ impl TestApp {
         let addr = app.local_addr();
         let portal = app.portal().clone(); // the one whose links point at this address
         tokio::spawn(app.run_until_stopped());
-        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        // A request that gets no answer fails its test within a minute instead of hanging the run.
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .unwrap();
         TestApp { addr, portal, client }
     }
 

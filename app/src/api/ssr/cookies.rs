@@ -18,7 +18,12 @@ fn secure() -> bool {
 }
 
 fn name() -> &'static str {
-    if secure() { SECURE_NAME } else { LOCAL_NAME }
+    customer_cookie_name(secure())
+}
+
+/// The customer session cookie's name, for handlers outside Leptos (the export download).
+pub fn customer_cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_NAME } else { LOCAL_NAME }
 }
 
 fn staff_name() -> &'static str {

@@ -56,6 +56,8 @@ pub fn field_outcome(e: &Error) -> String {
                 Problem::Malformed => "malformed",
                 Problem::Unchanged => "unchanged",
                 Problem::Taken => "taken",
+                Problem::Busy => "busy",
+                Problem::TooSoon => "too_soon",
             };
             format!("{field}.{problem}")
         }
