@@ -115,10 +115,12 @@ async fn the_package_holds_everything_my_data_shows(portal: Portal) {
         .await
         .unwrap();
     sqlx::query("UPDATE customers SET phone = '+34 600 111 222' WHERE id = $1").bind(id).execute(pool).await.unwrap();
-    // Enough activity for several batches.
+    // Enough activity for several batches, three rows to each second, so batches end inside a
+    // run of equal times.
     for chunk in 0..13 {
-        let values: Vec<String> =
-            (0..1000).map(|i| format!("({id}, {}, 'page_view', '/p/{chunk}/{i}', '198.51.100.7', 'agent')", portal.now() - 100_000 + chunk * 1000 + i)).collect();
+        let values: Vec<String> = (0..1000)
+            .map(|i| format!("({id}, {}, 'page_view', '/p/{chunk}/{i}', '198.51.100.7', 'agent')", portal.now() - 100_000 + (chunk * 1000 + i) / 3))
+            .collect();
         sqlx::query(&format!("INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES {}", values.join(",")))
             .execute(pool)
             .await
@@ -173,7 +175,13 @@ async fn the_package_holds_everything_my_data_shows(portal: Portal) {
     assert_eq!(data["contact"]["email"], "pack@example.test");
     assert_eq!(data["orders"].as_array().unwrap().len(), 14);
     assert_eq!(data["support_tickets"].as_array().unwrap().len(), 5);
-    assert_eq!(data["activity"].as_array().unwrap().len() as i64, activity, "every activity row");
+    let rows = data["activity"].as_array().unwrap();
+    assert_eq!(rows.len() as i64, activity, "every activity row");
+    let mut details: Vec<&str> = rows.iter().map(|r| r["detail"].as_str().unwrap()).filter(|d| d.starts_with("/p/")).collect();
+    assert!(rows.windows(2).all(|w| w[0]["occurred_at"].as_str() <= w[1]["occurred_at"].as_str()), "oldest first");
+    details.sort();
+    details.dedup();
+    assert_eq!(details.len(), 13_000, "each row once, none lost or repeated at batch edges");
     assert!(data["support_tickets"].as_array().unwrap().iter().any(|t| t["subject"] == "<script>alert(1)</script>\nsecond line, «ñ»"));
     // Its shape is the schema's: every key is described and every required key is there.
     let schema: serde_json::Value = serde_json::from_str(&files["schema.json"]).unwrap();
