@@ -54,6 +54,11 @@ test('export: asked for with a code, progress, mail, downloaded with a fresh cod
     // The ready state's page (accessibility.spec.ts audits the page before any export).
     const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
     expect(axe.violations.map((v) => v.id)).toEqual([]);
+    // For the README, beside foundation.spec.ts's screenshots.
+    for (const [width, height, kind] of [[1280, 860, 'desktop'], [390, 844, 'phone']] as const) {
+      await page.setViewportSize({ width, height });
+      await page.screenshot({ path: `screenshots/export-ready-${kind}.png` });
+    }
   }
   const mail = await waitForMail(info, EMAIL, 'Your data export is ready', since);
   expect(mail.text).toContain('/export');

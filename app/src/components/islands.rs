@@ -41,7 +41,7 @@ pub fn Countdown(due_at: i64, now: i64, days: String, hours: String) -> impl Int
 }
 
 /// An export in the making: the bar the server rendered, kept moving by asking the server every
-/// two seconds; once the export is ready (or failed) the page reloads to offer the download.
+/// two seconds; once the export is ready (or failed) the page loads again to offer the download.
 /// Without JavaScript the page's refresh link does the same. Stage words come from the server.
 #[island]
 pub fn ExportProgress(progress: i64, stage: String, stages: Vec<(String, String)>) -> impl IntoView {
@@ -53,9 +53,10 @@ pub fn ExportProgress(progress: i64, stage: String, stages: Vec<(String, String)
                 leptos::task::spawn_local(async move {
                     match crate::api::export::progress::export_progress().await {
                         Ok(p) if p.state == "queued" || p.state == "building" => set_now.set((p.progress, p.stage)),
+                        // Ready (or failed): load the page afresh, without the "asked" message.
                         Ok(_) => {
                             if let Some(w) = web_sys::window() {
-                                let _ = w.location().reload();
+                                let _ = w.location().set_href("/export");
                             }
                         }
                         Err(_) => {}

@@ -34,6 +34,10 @@ pub async fn export_status() -> Result<ExportPageView, AppError> {
 
 #[cfg(feature = "ssr")]
 fn megabytes(lang: domain::Lang, bytes: i64) -> String {
+    // Small exports in whole kilobytes (never "0.0 MB"), larger ones in megabytes with a decimal.
+    if bytes < 1_048_576 {
+        return format!("{} KB", ((bytes + 1023) / 1024).max(1));
+    }
     let tenths = (bytes * 10 + 524_288) / 1_048_576;
     let number = format!("{}.{}", tenths / 10, tenths % 10);
     let number = if lang == domain::Lang::En { number } else { number.replace('.', ",") };
