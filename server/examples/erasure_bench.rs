@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use domain::testing::{TestDb, enrolled};
+use domain::testing::{TestDb, enrolled, seed_activity};
 use domain::{Backend, Portal};
 use server::config::{Config, MasterKey};
 
@@ -104,30 +104,6 @@ async fn run(backend: Backend, portal: Portal, rows: i64) {
 }
 
 /// Multi-row inserts in transactions of 50,000 rows.
-async fn seed_activity(portal: &Portal, customer: i64, rows: i64) {
-    let now = portal.now();
-    let mut written = 0;
-    while written < rows {
-        let mut tx = portal.store.begin().await.unwrap();
-        for _ in 0..50 {
-            let n = (rows - written).min(1000);
-            if n == 0 {
-                break;
-            }
-            let mut sql = String::from("INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES ");
-            for i in 0..n {
-                if i > 0 {
-                    sql.push(',');
-                }
-                let at = now - (written + i);
-                sql.push_str(&format!("({customer}, {at}, 'page_view', '/products/{}', '203.0.113.7', 'Firefox 132 on Linux')", (written + i) % 97));
-            }
-            sqlx::query(&sql).execute(&mut *tx).await.unwrap();
-            written += n;
-        }
-        tx.commit().await.unwrap();
-    }
-}
 
 async fn get(client: &reqwest::Client, url: &str, cookie: &str) -> f64 {
     let t = Instant::now();

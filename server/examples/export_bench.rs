@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use domain::identity::totp;
-use domain::testing::{TestDb, customer_id, enrolled, meta};
+use domain::testing::{TestDb, customer_id, enrolled, meta, seed_activity};
 use domain::{Backend, Clock, Keys, Policy, Portal, Store};
 
 #[tokio::main]
@@ -81,29 +81,4 @@ async fn build_in_this_process(url: &str) {
     let ready = domain::export::job::run_due(&portal).await.expect("build");
     assert_eq!(ready, 1);
     portal.store.close().await;
-}
-
-async fn seed_activity(portal: &Portal, customer: i64, rows: i64) {
-    let now = portal.now();
-    let mut written = 0;
-    while written < rows {
-        let mut tx = portal.store.begin().await.unwrap();
-        for _ in 0..50 {
-            let n = (rows - written).min(1000);
-            if n == 0 {
-                break;
-            }
-            let mut sql = String::from("INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES ");
-            for i in 0..n {
-                if i > 0 {
-                    sql.push(',');
-                }
-                let at = now - rows + written + i;
-                sql.push_str(&format!("({customer}, {at}, 'page_view', '/products/{}', '203.0.113.7', 'Firefox 132 on Linux')", (written + i) % 97));
-            }
-            sqlx::query(&sql).execute(&mut *tx).await.unwrap();
-            written += n;
-        }
-        tx.commit().await.unwrap();
-    }
 }
