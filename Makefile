@@ -62,4 +62,5 @@ bench-erasure:
 ## bench-export: build exports for customers with 10k, 100k and 1M activity rows (SQLite) and time
 ## `sqlite3 -json` dumping the same rows; prints wall time and peak memory of both.
 bench-export:
+	scripts/setup.sh bench
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo run --release -p server --example export_bench

@@ -36,6 +36,13 @@ fi
 missing=()
 if [ "$want_browser" = all ]; then
   command -v chromium >/dev/null || missing+=(chromium)
+  # The export spec unpacks the downloaded ZIP.
+  command -v unzip >/dev/null || missing+=(unzip)
+fi
+if [ "$want_browser" = bench ]; then
+  # make bench-export compares with the sqlite3 shell, both timed by GNU time.
+  command -v sqlite3 >/dev/null || missing+=(sqlite3)
+  [ -x /usr/bin/time ] || missing+=(time)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
@@ -44,7 +51,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
 
-if [ "$want_browser" = all ] && [ ! -d end2end/node_modules/@playwright/test ]; then
-  step "installing Playwright test runner (npm; browser is Debian's chromium)"
+# Again whenever the lockfile is newer than what npm last installed (a new package such as ajv).
+if [ "$want_browser" = all ] && { [ ! -d end2end/node_modules/@playwright/test ] \
+    || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; }; then
+  step "installing the end-to-end suite's npm packages (Playwright runs Debian's chromium)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
