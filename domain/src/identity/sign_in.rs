@@ -105,17 +105,7 @@ pub async fn verify_second_factor(
     if input.len() > 64 {
         return Err(Error::invalid("code", Problem::TooLong));
     }
-    let (email, secret_enc): (String, Option<Vec<u8>>) =
-        sqlx::query_as("SELECT email, totp_secret_enc FROM customers WHERE id = $1")
-            .bind(session.customer_id)
-            .fetch_optional(portal.store.pool())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-    let secret_enc = secret_enc.ok_or(Error::Unauthenticated)?;
-    let subjects = Subjects::new(portal, &email, &meta.ip);
-    throttle::check(portal, &subjects).await?;
-
-    let secret = portal.keys.open(&totp_context(session.customer_id), &secret_enc)?;
+    let (subjects, secret) = authenticator(portal, session.customer_id, meta).await?;
     let mut tx = portal.store.begin().await?;
     let (accepted, used_recovery) = match totp::parse_code(input) {
         Some(code) => match totp::matching_step(&secret, &code, portal.now())? {
@@ -148,6 +138,22 @@ pub async fn verify_second_factor(
     tx.commit().await?;
     throttle::clear_account(portal, &subjects).await?;
     Ok(new)
+}
+
+/// The customer's authenticator secret, once their throttle allows another try; with the
+/// throttle subjects a failure is counted against.
+pub(crate) async fn authenticator(portal: &Portal, customer_id: i64, meta: &RequestMeta) -> Result<(Subjects, Vec<u8>)> {
+    let (email, secret_enc): (String, Option<Vec<u8>>) =
+        sqlx::query_as("SELECT email, totp_secret_enc FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_optional(portal.store.pool())
+            .await?
+            .ok_or(Error::Unauthenticated)?;
+    let secret_enc = secret_enc.ok_or(Error::Unauthenticated)?;
+    let subjects = Subjects::new(portal, &email, &meta.ip);
+    throttle::check(portal, &subjects).await?;
+    let secret = portal.keys.open(&totp_context(customer_id), &secret_enc)?;
+    Ok((subjects, secret))
 }
 
 /// Accepts the step only if it is later than every step used before: one code, one use, even

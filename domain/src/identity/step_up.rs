@@ -3,8 +3,8 @@
 //! sign-in) and wrong codes count toward the same account throttle, so a stolen session cookie
 //! alone can neither take the data nor guess its way to it.
 
-use super::sign_in::{consume_step, fail, totp_context};
-use super::throttle::{self, Subjects};
+use super::sign_in::{authenticator, consume_step, fail};
+use super::throttle::Subjects;
 use super::{RequestMeta, totp};
 use crate::error::Problem;
 use crate::store::Tx;
@@ -28,16 +28,7 @@ pub async fn check(portal: &Portal, customer_id: i64, input: &str, what: &'stati
     let Some(code) = totp::parse_code(input) else {
         return Err(Error::invalid("code", Problem::Malformed));
     };
-    let (email, secret_enc): (String, Option<Vec<u8>>) =
-        sqlx::query_as("SELECT email, totp_secret_enc FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_optional(portal.store.pool())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-    let secret_enc = secret_enc.ok_or(Error::Unauthenticated)?;
-    let subjects = Subjects::new(portal, &email, &meta.ip);
-    throttle::check(portal, &subjects).await?;
-    let secret = portal.keys.open(&totp_context(customer_id), &secret_enc)?;
+    let (subjects, secret) = authenticator(portal, customer_id, meta).await?;
     match totp::matching_step(&secret, &code, portal.now())? {
         Some(step) => Ok(StepUp { customer_id, step, subjects }),
         None => {
