@@ -34,7 +34,7 @@ pub async fn download(
     headers: HeaderMap,
     Form(form): Form<DownloadForm>,
 ) -> Response {
-    let Some(token) = cookie_value(&headers, cookie.0) else { return back("/sign-in?e=expired") };
+    let Some(token) = app::api::ssr::cookie_in(&headers, cookie.0) else { return back("/sign-in?e=expired") };
     let session = match domain::identity::session::resolve(&portal, &token).await {
         Ok(Some(s)) if s.stage == Stage::Full => s,
         Ok(_) => return back("/sign-in?e=expired"),
@@ -79,17 +79,6 @@ pub async fn download(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     response
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 fn back(to: &str) -> Response {

@@ -68,8 +68,12 @@ pub async fn follow_profile_language(portal: &domain::Portal, customer_id: i64) 
 
 fn read(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// The value of cookie `name` in these request headers; also for handlers outside Leptos.
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
