@@ -15,6 +15,7 @@ mod package;
 mod parts;
 mod report;
 mod snapshot;
+mod tables;
 
 use crate::audit::{self, Actor, Entry};
 use crate::error::Problem;

@@ -13,6 +13,7 @@ use crate::{Backend, Error, Portal, Result, catalogue, consent};
 
 use super::parts::{Sink, Uploader};
 use super::snapshot::{self, Snapshot};
+use super::tables::{self, Table};
 use super::{csv, manifest, report};
 
 /// Rows between progress reports (and stored parts).
@@ -128,8 +129,9 @@ pub async fn write(progress: &Progress<'_>, customer_id: i64) -> Result<Packed> 
     for (name, table) in small_tables(&s) {
         zip.start_file(name, opts).map_err(zip_failed)?;
         let mut out = Vec::new();
-        for r in table {
-            csv::record(&mut out, &r);
+        csv::record(&mut out, table.columns);
+        for r in &table.rows {
+            csv::record(&mut out, r);
         }
         zip.write_all(&out).map_err(zip_failed)?;
     }
@@ -240,123 +242,19 @@ fn zip_time(unix: i64) -> zip::DateTime {
         .unwrap_or_default()
 }
 
-/// The CSV files of everything but the activity log: (file name, rows with a header first).
-fn small_tables(s: &Snapshot) -> Vec<(&'static str, Vec<Vec<String>>)> {
-    let o = |v: &Option<String>| v.clone().unwrap_or_default();
-    let with_header = |header: &[&str], rows: Vec<Vec<String>>| {
-        let mut all = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
-        all.extend(rows);
-        all
-    };
+/// The CSV files of everything but the activity log.
+fn small_tables(s: &Snapshot) -> Vec<(&'static str, Table)> {
     vec![
-        (
-            "profile.csv",
-            with_header(
-                &["field", "value"],
-                vec![
-                    vec!["full_name".into(), s.profile.full_name.clone()],
-                    vec!["date_of_birth".into(), o(&s.profile.date_of_birth)],
-                    vec!["customer_reference".into(), s.customer_reference.clone()],
-                    vec!["customer_since".into(), s.profile.customer_since.clone()],
-                ],
-            ),
-        ),
-        (
-            "contact.csv",
-            with_header(
-                &["field", "value"],
-                vec![
-                    vec!["email".into(), s.contact.email.clone()],
-                    vec!["email_verified_at".into(), o(&s.contact.email_verified_at)],
-                    vec!["phone".into(), o(&s.contact.phone)],
-                    vec!["preferred_language".into(), s.contact.preferred_language.clone()],
-                ],
-            ),
-        ),
-        (
-            "addresses.csv",
-            with_header(
-                &["label", "line1", "line2", "city", "postal_code", "region", "country"],
-                s.addresses
-                    .iter()
-                    .map(|a| vec![a.label.clone(), a.line1.clone(), o(&a.line2), a.city.clone(), a.postal_code.clone(), o(&a.region), a.country.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "orders.csv",
-            with_header(
-                &["order_number", "placed_at", "status", "items", "total_cents", "currency"],
-                s.orders
-                    .iter()
-                    .map(|r| vec![r.order_number.clone(), r.placed_at.clone(), r.status.clone(), r.items.clone(), r.total_cents.to_string(), r.currency.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "support_tickets.csv",
-            with_header(
-                &["reference", "opened_at", "channel", "subject", "status"],
-                s.support_tickets
-                    .iter()
-                    .map(|t| vec![t.reference.clone(), t.opened_at.clone(), t.channel.clone(), t.subject.clone(), t.status.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "communication_preferences.csv",
-            with_header(
-                &["topic", "channel", "enabled", "updated_at"],
-                s.communication_preferences
-                    .iter()
-                    .map(|p| vec![p.topic.clone(), p.channel.clone(), p.enabled.to_string(), p.updated_at.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "requests.csv",
-            with_header(
-                &["kind", "subject", "status", "received_at", "due_at"],
-                s.requests
-                    .iter()
-                    .map(|r| vec![r.kind.clone(), r.subject.clone(), r.status.clone(), r.received_at.clone(), r.due_at.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "security.csv",
-            with_header(
-                &["field", "value"],
-                vec![
-                    vec!["password".into(), s.security.password.into()],
-                    vec!["two_step_enabled_at".into(), o(&s.security.two_step_enabled_at)],
-                    vec!["recovery_codes_left".into(), s.security.recovery_codes_left.to_string()],
-                ],
-            ),
-        ),
-        (
-            "sessions.csv",
-            with_header(
-                &["signed_in_at", "last_seen_at", "ip", "device"],
-                s.sessions.iter().map(|x| vec![x.signed_in_at.clone(), x.last_seen_at.clone(), x.ip.clone(), x.device.clone()]).collect(),
-            ),
-        ),
-        (
-            "consent_history.csv",
-            with_header(
-                &["at", "purpose", "action", "purpose_version", "privacy_policy_version", "channel", "receipt_id"],
-                s.consent_history
-                    .iter()
-                    .map(|r| vec![r.at.clone(), r.purpose.clone(), r.action.clone(), r.purpose_version.to_string(), r.privacy_policy_version.to_string(), r.channel.clone(), r.receipt_id.clone()])
-                    .collect(),
-            ),
-        ),
-        (
-            "staff_access.csv",
-            with_header(
-                &["at", "staff_role", "staff_pseudonym", "what", "reason"],
-                s.staff_access.iter().map(|a| vec![a.at.clone(), a.staff_role.clone(), a.staff_pseudonym.clone(), a.what.clone(), a.reason.clone()]).collect(),
-            ),
-        ),
+        ("profile.csv", tables::profile(s)),
+        ("contact.csv", tables::contact(s)),
+        ("addresses.csv", tables::addresses(s)),
+        ("orders.csv", tables::orders(s)),
+        ("support_tickets.csv", tables::support_tickets(s)),
+        ("communication_preferences.csv", tables::preferences(s)),
+        ("requests.csv", tables::requests(s)),
+        ("security.csv", tables::security(s)),
+        ("sessions.csv", tables::sessions(s)),
+        ("consent_history.csv", tables::consent_history(s)),
+        ("staff_access.csv", tables::staff_access(s)),
     ]
 }

@@ -10,6 +10,7 @@ use crate::{Error, Result};
 
 use super::rights::{Right, rights};
 use super::snapshot::Snapshot;
+use super::tables::{self, Table};
 
 /// Newest activity rows shown in the page; a browser stays usable and the rest is in the files.
 pub const ACTIVITY_ROWS: i64 = 1_000;
@@ -100,10 +101,6 @@ fn columns(keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| k.replace('_', " ")).collect()
 }
 
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
-}
-
 pub fn render(s: &Snapshot, categories: &[CategoryInfo], recent: Vec<Vec<String>>, activity_total: i64, generated_at: i64) -> Result<String> {
     let w = words(s.lang);
     let mut sections = Vec::new();
@@ -120,35 +117,12 @@ pub fn render(s: &Snapshot, categories: &[CategoryInfo], recent: Vec<Vec<String>
             (w.source.to_string(), c.texts.source.clone()),
             (w.recipients.to_string(), recipients),
         ];
+        let fixed = |t: Table| (t.columns, t.rows, None);
         let (cols, rows, note): (&[&str], Vec<Vec<String>>, Option<String>) = match c.key.as_str() {
-            "profile" => (
-                &["field", "value"],
-                vec![
-                    vec!["full_name".into(), s.profile.full_name.clone()],
-                    vec!["date_of_birth".into(), opt(&s.profile.date_of_birth)],
-                    vec!["customer_reference".into(), s.customer_reference.clone()],
-                    vec!["customer_since".into(), s.profile.customer_since.clone()],
-                ],
-                None,
-            ),
-            "contact" => (
-                &["field", "value"],
-                vec![
-                    vec!["email".into(), s.contact.email.clone()],
-                    vec!["email_verified_at".into(), opt(&s.contact.email_verified_at)],
-                    vec!["phone".into(), opt(&s.contact.phone)],
-                    vec!["preferred_language".into(), s.contact.preferred_language.clone()],
-                ],
-                None,
-            ),
-            "addresses" => (
-                &["label", "line1", "line2", "city", "postal_code", "region", "country"],
-                s.addresses
-                    .iter()
-                    .map(|a| vec![a.label.clone(), a.line1.clone(), opt(&a.line2), a.city.clone(), a.postal_code.clone(), opt(&a.region), a.country.clone()])
-                    .collect(),
-                None,
-            ),
+            "profile" => fixed(tables::profile(s)),
+            "contact" => fixed(tables::contact(s)),
+            "addresses" => fixed(tables::addresses(s)),
+            // For people: the amount formatted in their language.
             "orders" => (
                 &["order_number", "placed_at", "items", "total", "status"],
                 s.orders
@@ -157,22 +131,8 @@ pub fn render(s: &Snapshot, categories: &[CategoryInfo], recent: Vec<Vec<String>
                     .collect(),
                 None,
             ),
-            "support" => (
-                &["reference", "opened_at", "channel", "subject", "status"],
-                s.support_tickets
-                    .iter()
-                    .map(|t| vec![t.reference.clone(), t.opened_at.clone(), t.channel.clone(), t.subject.clone(), t.status.clone()])
-                    .collect(),
-                None,
-            ),
-            "preferences" => (
-                &["topic", "channel", "enabled", "updated_at"],
-                s.communication_preferences
-                    .iter()
-                    .map(|p| vec![p.topic.clone(), p.channel.clone(), p.enabled.to_string(), p.updated_at.clone()])
-                    .collect(),
-                None,
-            ),
+            "support" => fixed(tables::support_tickets(s)),
+            "preferences" => fixed(tables::preferences(s)),
             "activity" => (
                 &["occurred_at", "kind", "detail", "ip", "user_agent"],
                 recent.clone(),
@@ -180,41 +140,14 @@ pub fn render(s: &Snapshot, categories: &[CategoryInfo], recent: Vec<Vec<String>
                     w.activity_note.replace("{shown}", &recent.len().to_string()).replace("{total}", &activity_total.to_string())
                 }),
             ),
-            "security" => (
-                &["field", "value"],
-                vec![
-                    vec!["password".into(), s.security.password.into()],
-                    vec!["two_step_enabled_at".into(), opt(&s.security.two_step_enabled_at)],
-                    vec!["recovery_codes_left".into(), s.security.recovery_codes_left.to_string()],
-                ],
-                None,
-            ),
+            "security" => fixed(tables::security(s)),
             _ => (&[], Vec::new(), None),
         };
         sections.push(Section { title: c.texts.title.clone(), about, columns: columns(cols), rows, note });
     }
-    sections.push(Section {
-        title: w.consents.into(),
-        about: Vec::new(),
-        columns: columns(&["at", "purpose", "action", "purpose_version", "privacy_policy_version", "channel", "receipt_id"]),
-        rows: s
-            .consent_history
-            .iter()
-            .map(|r| vec![r.at.clone(), r.purpose.clone(), r.action.clone(), r.purpose_version.to_string(), r.privacy_policy_version.to_string(), r.channel.clone(), r.receipt_id.clone()])
-            .collect(),
-        note: None,
-    });
-    sections.push(Section {
-        title: w.staff.into(),
-        about: Vec::new(),
-        columns: columns(&["at", "staff_role", "staff_pseudonym", "what", "reason"]),
-        rows: s
-            .staff_access
-            .iter()
-            .map(|a| vec![a.at.clone(), a.staff_role.clone(), a.staff_pseudonym.clone(), a.what.clone(), a.reason.clone()])
-            .collect(),
-        note: None,
-    });
+    for (title, t) in [(w.consents, tables::consent_history(s)), (w.staff, tables::staff_access(s))] {
+        sections.push(Section { title: title.into(), about: Vec::new(), columns: columns(t.columns), rows: t.rows, note: None });
+    }
     let lead = w.lead.replace("{ref}", &s.customer_reference).replace("{date}", &locale::date_time(s.lang, generated_at));
     Page { lang: s.lang.code(), title: w.title, lead, sections, rights_title: w.rights, rights: rights(s.lang) }
         .render()
