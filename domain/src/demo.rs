@@ -37,11 +37,7 @@ pub async fn seed_staff_if_absent(portal: &Portal) -> Result<bool> {
 
 /// Seeds the demo customer unless one is there already; true when it was seeded.
 pub async fn seed_if_empty(portal: &Portal) -> Result<bool> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE email = $1")
-        .bind(DEMO_EMAIL)
-        .fetch_one(portal.store.pool())
-        .await?;
-    if n > 0 {
+    if crate::vault::customer::id_by_email(portal.store.pool(), portal, DEMO_EMAIL).await?.is_some() {
         return Ok(false);
     }
     let file = ImportFile { catalogue: None, customers: vec![customer(DEMO_EMAIL, portal.now())] };

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{self, CatalogueFile};
 use crate::error::Problem;
 use crate::identity::{normalize_email, password};
-use crate::{Error, Lang, Portal, Result};
+use crate::verification::field::AddressValue;
+use crate::{Error, Lang, Portal, Result, vault};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -141,18 +142,21 @@ pub async fn run(portal: &Portal, file: &ImportFile) -> Result<ImportSummary> {
     for (c, hash) in file.customers.iter().zip(hashes) {
         let created = c.created_at.unwrap_or(now);
         let lang = c.preferred_language.as_deref().and_then(Lang::from_code).unwrap_or_default();
+        let email = normalize_email(&c.email);
+        let (key_bytes, key) = vault::customer::new_key();
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO customers (public_id, email, email_verified_at, password_hash, full_name, \
+            "INSERT INTO customers (public_id, email, email_lookup, email_verified_at, password_hash, full_name, \
              phone, date_of_birth, preferred_language, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $3, $3) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $4, $4) RETURNING id",
         )
         .bind(public_id())
-        .bind(normalize_email(&c.email))
+        .bind(key.seal("customers.email", &email)?)
+        .bind(portal.keys.email_lookup(&email))
         .bind(created)
         .bind(hash)
-        .bind(c.full_name.trim())
-        .bind(c.phone.as_deref())
-        .bind(c.date_of_birth.as_deref())
+        .bind(key.seal("customers.full_name", c.full_name.trim())?)
+        .bind(key.seal_opt("customers.phone", c.phone.as_deref())?)
+        .bind(key.seal_opt("customers.date_of_birth", c.date_of_birth.as_deref())?)
         .bind(lang.code())
         .fetch_one(&mut *tx)
         .await
@@ -160,18 +164,29 @@ pub async fn run(portal: &Portal, file: &ImportFile) -> Result<ImportSummary> {
             let e = Error::from(e);
             if e.is_unique_violation() { Error::invalid("email", Problem::Malformed) } else { e }
         })?;
+        vault::customer::store_key(&mut *tx, portal, id, &key_bytes).await?;
         for a in &c.addresses {
+            let value = AddressValue {
+                label: a.label.clone(),
+                line1: a.line1.clone(),
+                line2: a.line2.clone().unwrap_or_default(),
+                city: a.city.clone(),
+                postal_code: a.postal_code.clone(),
+                region: a.region.clone().unwrap_or_default(),
+                country: a.country.clone(),
+            };
+            let [label, line1, line2, city, postal_code, region] = vault::customer::seal_address(&key, &value)?;
             sqlx::query(
                 "INSERT INTO addresses (customer_id, label, line1, line2, city, postal_code, \
                  region, country, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id)
-            .bind(&a.label)
-            .bind(&a.line1)
-            .bind(a.line2.as_deref())
-            .bind(&a.city)
-            .bind(&a.postal_code)
-            .bind(a.region.as_deref())
+            .bind(label)
+            .bind(line1)
+            .bind(line2)
+            .bind(city)
+            .bind(postal_code)
+            .bind(region)
             .bind(&a.country)
             .bind(created)
             .execute(&mut *tx)

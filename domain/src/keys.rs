@@ -1,48 +1,74 @@
-//! Secrets derived from the one master key the company brings: sealing (AES-256-GCM) for data
-//! at rest such as TOTP seeds, and keyed hashes for values we only ever compare.
+//! The portal's own secrets: sealing (AES-256-GCM) for data at rest such as TOTP seeds and
+//! queued mail, and keyed hashes for values we only ever compare (emails, recovery codes). They
+//! derive from the portal key, which the company's master key wraps in `key_ring`; so rotating
+//! the master re-wraps one row and changes none of them. Customers' fields have keys of their
+//! own (`vault`).
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Result};
+use crate::vault::master::{MasterKeys, random_key};
+use crate::{Error, Result, Store};
 
 type HmacSha256 = Hmac<Sha256>;
 
 const NONCE_LEN: usize = 12;
+const PORTAL_KEY_CONTEXT: &str = "key-ring:portal";
 
 pub struct Keys {
     seal: Aes256Gcm,
     lookup: [u8; 32],
+    masters: MasterKeys,
 }
 
 impl Keys {
-    /// Builds the key set from 32 bytes of master key material.
-    pub fn from_master(master: &[u8; 32]) -> Self {
-        let seal_key = derive(master, b"custodia/seal/v1");
-        let lookup = derive(master, b"custodia/lookup/v1");
-        Keys { seal: Aes256Gcm::new(&seal_key.into()), lookup }
+    /// Opens the key ring with the master keys this process holds: unwraps the portal key (made
+    /// on the first start; several instances starting at once agree on one) and derives the
+    /// portal's secrets from it.
+    pub async fn load(store: &Store, masters: MasterKeys) -> Result<Self> {
+        let read = || sqlx::query_as::<_, (Vec<u8>, String)>("SELECT wrapped, master_id FROM key_ring WHERE name = 'portal'");
+        let (wrapped, master_id) = match read().fetch_optional(store.pool()).await? {
+            Some(row) => row,
+            None => {
+                let (wrapped, id) = masters.wrap(PORTAL_KEY_CONTEXT, &random_key())?;
+                sqlx::query(
+                    "INSERT INTO key_ring (name, wrapped, master_id, created_at, wrapped_at) \
+                     VALUES ('portal', $1, $2, $3, $3) ON CONFLICT (name) DO NOTHING",
+                )
+                .bind(wrapped)
+                .bind(id)
+                .bind(unix_now())
+                .execute(store.pool())
+                .await?;
+                read().fetch_one(store.pool()).await?
+            }
+        };
+        let portal_key = masters.unwrap(PORTAL_KEY_CONTEXT, &wrapped, &master_id).map_err(|_| {
+            Error::Crypto("no master key given opens this database's key ring (during a rotation, give the previous key too)")
+        })?;
+        Ok(Self::derived(&portal_key, masters))
     }
 
-    /// Parses a master key given as base64 (44 characters for 32 bytes).
-    pub fn from_base64(text: &str) -> Result<Self> {
-        let bytes = STANDARD
-            .decode(text.trim())
-            .map_err(|_| Error::Crypto("master key is not base64"))?;
-        let master: [u8; 32] =
-            bytes.try_into().map_err(|_| Error::Crypto("master key must be 32 bytes"))?;
-        Ok(Self::from_master(&master))
+    fn derived(portal_key: &[u8; 32], masters: MasterKeys) -> Self {
+        let seal_key = derive(portal_key, b"custodia/seal/v1");
+        let lookup = derive(portal_key, b"custodia/lookup/v1");
+        Keys { seal: Aes256Gcm::new(&seal_key.into()), lookup, masters }
     }
 
-    /// A fresh random master key in base64, for first-run set-up.
-    pub fn generate_master_base64() -> String {
-        let mut master = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut master);
-        STANDARD.encode(master)
+    /// The master keys: they wrap the portal key and every customer's key.
+    pub fn masters(&self) -> &MasterKeys {
+        &self.masters
+    }
+
+    /// The keyed hash an email is found by (sign-in, look-ups, the one-account-per-address rule);
+    /// `email` must already be normalised.
+    pub fn email_lookup(&self, email: &str) -> String {
+        self.lookup_hash("email", email)
     }
 
     /// Encrypts `plain`; `context` (e.g. "totp:42") is authenticated, so a sealed value cannot be
@@ -82,11 +108,14 @@ impl Keys {
     }
 }
 
-fn derive(master: &[u8; 32], label: &[u8]) -> [u8; 32] {
-    let mut mac =
-        <HmacSha256 as Mac>::new_from_slice(master).expect("HMAC takes keys of any length"); // ok
+pub(crate) fn derive(key: &[u8; 32], label: &[u8]) -> [u8; 32] {
+    let mut mac = <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes keys of any length"); // ok
     mac.update(label);
     mac.finalize().into_bytes().into()
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// 256 random bits, URL-safe; for session cookies and emailed links.
@@ -128,6 +157,13 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::vault::master::MasterKey;
+
+    impl Keys {
+        fn from_master(key: &[u8; 32]) -> Self {
+            Self::derived(key, MasterKeys::new(MasterKey::from_bytes(key), None))
+        }
+    }
 
     #[test]
     fn sealed_values_open_only_in_their_context() {

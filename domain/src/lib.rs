@@ -25,6 +25,7 @@ pub mod requests;
 pub mod retention;
 pub mod staff;
 pub mod store;
+pub mod vault;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod verification;

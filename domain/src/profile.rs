@@ -6,7 +6,7 @@
 use crate::catalogue::{self, CategoryInfo};
 use crate::identity::recovery;
 use crate::locale::{self, Lang};
-use crate::{Error, Portal, Result};
+use crate::{Error, Portal, Result, vault};
 
 pub const ACTIVITY_PAGE_SIZE: i64 = 50;
 
@@ -73,16 +73,16 @@ pub async fn public_id(portal: &Portal, customer_id: i64) -> Result<String> {
 #[tracing::instrument(name = "profile.my_data", skip_all)]
 pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
     let pool = portal.store.pool();
-    let c: (String, String, String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>) =
-        sqlx::query_as(
-            "SELECT public_id, email, full_name, phone, date_of_birth, preferred_language, \
-             created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1",
-        )
-        .bind(customer_id)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let (public_id, email, full_name, phone, dob, pref_lang, created_at, verified_at, totp_at) = c;
+    let c: (String, i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT public_id, created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1",
+    )
+    .bind(customer_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Error::NotFound)?;
+    let (public_id, created_at, verified_at, totp_at) = c;
+    let person = vault::customer::existing_person(pool, portal, customer_id).await?;
+    let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;
 
     let mut categories = Vec::new();
     for info in catalogue::load(portal, lang).await? {
@@ -138,24 +138,16 @@ fn whole(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table {
 }
 
 async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
-    let rows: Vec<(i64, String, String, Option<String>, String, String, Option<String>, String)> =
-        sqlx::query_as(
-            "SELECT id, label, line1, line2, city, postal_code, region, country FROM addresses \
-             WHERE customer_id = $1 ORDER BY id",
-        )
-        .bind(customer_id)
-        .fetch_all(portal.store.pool())
-        .await?;
-    let ids = rows.iter().map(|r| r.0).collect();
+    let rows = vault::customer::addresses(portal.store.pool(), portal, customer_id, None).await?;
+    let ids = rows.iter().map(|r| r.id).collect();
     let mut table = whole(
         vec!["label", "address", "city", "postal_code", "region", "country"],
         rows.into_iter()
-            .map(|(_, label, l1, l2, city, pc, region, country)| {
-                let line = match l2 {
-                    Some(l2) if !l2.is_empty() => format!("{l1}, {l2}"),
-                    _ => l1,
-                };
-                vec![text(label), text(line), text(city), text(pc), opt(region), text(country)]
+            .map(|r| {
+                let a = r.value;
+                let line = if a.line2.is_empty() { a.line1 } else { format!("{}, {}", a.line1, a.line2) };
+                let region = (!a.region.is_empty()).then_some(a.region);
+                vec![text(a.label), text(line), text(a.city), text(a.postal_code), opt(region), text(a.country)]
             })
             .collect(),
     );

@@ -35,7 +35,7 @@ const SECURITY: [&str; 8] = [
     "Every change of personal data is confirmed by a single-use emailed link and an authenticator code, and audited.",
     "Staff see personal data masked; revealing a field needs a reason and is shown to the customer.",
     "Every staff read of a customer's data is logged and listed for that customer.",
-    "Authenticator secrets and queued mail are encrypted at rest (AES-256-GCM) under a master key held outside the database.",
+    "Customers' names, emails, phones, dates of birth and addresses are encrypted at rest (AES-256-GCM) under a key per customer, wrapped by a master key held outside the database; erasure destroys the key. Authenticator secrets, queued mail and exports are encrypted too.",
     "Session cookies are HttpOnly and SameSite=Strict; pages carry a strict Content-Security-Policy.",
     "Cross-site form posts are refused; failed sign-ins are throttled per account and per address.",
     "Expired records are deleted or anonymised daily according to each category's retention period.",

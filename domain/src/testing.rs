@@ -16,6 +16,13 @@ pub struct TestDb {
     pg_name: Option<String>,
 }
 
+/// The key set of a test database: the key ring opened with the test master key, as the
+/// server opens it, so test code and a server on the same database agree.
+pub async fn test_keys(store: &Store) -> Keys {
+    let master = crate::vault::MasterKey::from_base64(&test_master_key_base64()).expect("test master key");
+    Keys::load(store, crate::vault::MasterKeys::new(master, None)).await.expect("open the key ring")
+}
+
 /// The master key every test portal uses, as the server reads it from CUSTODIA_MASTER_KEY.
 pub fn test_master_key_base64() -> String {
     use base64::Engine;
@@ -62,7 +69,7 @@ impl TestDb {
         };
         let store = Store::connect(&url).await.expect("connect and migrate");
         let url = url.clone();
-        let portal = Portal::new(store, Clock::system(), Keys::from_master(&[7; 32]), Policy::default());
+        let portal = Portal::new(store.clone(), Clock::system(), test_keys(&store).await, Policy::default());
         crate::catalogue::ensure_default(&portal).await.unwrap();
         Some(TestDb { portal, url, pg_name })
     }
@@ -145,22 +152,45 @@ pub async fn customer(portal: &Portal, email: &str) -> i64 {
     c.full_name = format!("Customer {email}");
     let file = crate::import::ImportFile { catalogue: None, customers: vec![c] };
     crate::import::run(portal, &file).await.expect("import");
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-        .bind(email)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
-    id
+    customer_id(portal, email).await
 }
 
 /// The id of the customer with this email.
 pub async fn customer_id(portal: &Portal, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-        .bind(email)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
-    id
+    crate::vault::customer::id_by_email(portal.store.pool(), portal, email).await.unwrap().expect("no customer with that email")
+}
+
+/// The customer's fields as the portal reads them: opened with their key.
+pub async fn person(portal: &Portal, id: i64) -> crate::vault::Person {
+    crate::vault::customer::existing_person(portal.store.pool(), portal, id).await.expect("the customer's fields")
+}
+
+/// Arranges personal fields directly, sealed as the portal stores them. `column` is one of
+/// full_name, phone, date_of_birth.
+pub async fn set_fields(portal: &Portal, id: i64, fields: &[(&'static str, Option<&str>)]) {
+    let key = crate::vault::customer::key(portal.store.pool(), portal, id).await.unwrap();
+    for (column, value) in fields {
+        let sealed_as = match *column {
+            "full_name" => "customers.full_name",
+            "phone" => "customers.phone",
+            "date_of_birth" => "customers.date_of_birth",
+            other => panic!("not a sealed customer field: {other}"),
+        };
+        sqlx::query(&format!("UPDATE customers SET {column} = $1 WHERE id = $2"))
+            .bind(key.seal_opt(sealed_as, *value).unwrap())
+            .bind(id)
+            .execute(portal.store.pool())
+            .await
+            .unwrap();
+    }
+}
+
+/// One address as the portal reads it, whoever's it is.
+pub async fn address(portal: &Portal, address_id: i64) -> crate::verification::field::AddressValue {
+    let (customer,): (i64,) =
+        sqlx::query_as("SELECT customer_id FROM addresses WHERE id = $1").bind(address_id).fetch_one(portal.store.pool()).await.unwrap();
+    let found = crate::vault::customer::addresses(portal.store.pool(), portal, customer, Some(address_id)).await.unwrap();
+    found.into_iter().next().expect("the address").value
 }
 
 pub async fn session(portal: &Portal, token: &str) -> Option<Session> {
@@ -226,6 +256,29 @@ pub fn token_in(text: &str, path: &str) -> Option<String> {
     Some(text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
 }
 
+/// Every text column of every table of the schema.
+pub async fn text_columns(portal: &Portal) -> Vec<(String, String)> {
+    let rows: Vec<(String, String)> = match portal.store.backend() {
+        crate::Backend::Sqlite => sqlx::query_as(
+            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+               AND (UPPER(p.type) LIKE '%TEXT%' OR UPPER(p.type) LIKE '%CHAR%')",
+        )
+        .fetch_all(portal.store.pool())
+        .await
+        .unwrap(),
+        crate::Backend::Postgres => sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' AND data_type IN ('text', 'character varying')",
+        )
+        .fetch_all(portal.store.pool())
+        .await
+        .unwrap(),
+    };
+    assert!(rows.len() > 60, "the schema was read ({} text columns)", rows.len());
+    rows
+}
+
 /// A real SMTP server (end2end/mail-sink.mjs, Node's smtp-server) writing each message it
 /// receives as JSON into a fresh directory. Stopped when dropped.
 pub struct MailSink {
@@ -289,6 +342,17 @@ impl Drop for MailSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Waits until a server process on this port answers /healthz (about ten seconds at most).
+pub async fn wait_healthy(client: &reqwest::Client, port: u16) {
+    for _ in 0..200 {
+        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server on port {port} did not become healthy");
 }
 
 /// A loopback port nothing listens on (bound, then released).

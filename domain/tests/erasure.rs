@@ -248,29 +248,6 @@ async fn no_value_of_the_erased_customer_is_left_but_what_the_catalogue_keeps(po
     assert!(kept > 0, "the search can find what is there");
 }
 
-/// Every text column of every table of the schema.
-async fn text_columns(portal: &Portal) -> Vec<(String, String)> {
-    let rows: Vec<(String, String)> = match portal.store.backend() {
-        domain::Backend::Sqlite => sqlx::query_as(
-            "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
-               AND (UPPER(p.type) LIKE '%TEXT%' OR UPPER(p.type) LIKE '%CHAR%')",
-        )
-        .fetch_all(portal.store.pool())
-        .await
-        .unwrap(),
-        domain::Backend::Postgres => sqlx::query_as(
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%' AND data_type IN ('text', 'character varying')",
-        )
-        .fetch_all(portal.store.pool())
-        .await
-        .unwrap(),
-    };
-    assert!(rows.len() > 60, "the schema was read ({} text columns)", rows.len());
-    rows
-}
-
 async fn an_erasure_stopped_half_way_resumes_and_completes(portal: Portal) {
     let email = "dora@example.test";
     let (_, secret, _) = enrolled(&portal, email).await;

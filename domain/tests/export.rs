@@ -114,7 +114,7 @@ async fn the_package_holds_everything_my_data_shows(portal: Portal) {
         .execute(pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE customers SET phone = '+34 600 111 222' WHERE id = $1").bind(id).execute(pool).await.unwrap();
+    set_fields(&portal, id, &[("phone", Some("+34 600 111 222"))]).await;
     // Enough activity for several batches, three rows to each second, so batches end inside a
     // run of equal times.
     for chunk in 0..13 {

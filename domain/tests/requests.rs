@@ -23,11 +23,7 @@ on_both_backends!(
 async fn a_correction_request_is_filed_with_its_deadline_and_nothing_changes(portal: Portal) {
     let id = customer(&portal, "ana@example.test").await;
     let other = customer(&portal, "bo@example.test").await;
-    let (dob,): (Option<String>,) = sqlx::query_as("SELECT date_of_birth FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
+    let dob = person(&portal, id).await.date_of_birth;
     let r = requests::submit(&portal, id, "date_of_birth", "My date of birth is 7 March 1990, not what you hold.", &meta())
         .await
         .unwrap();
@@ -39,11 +35,7 @@ async fn a_correction_request_is_filed_with_its_deadline_and_nothing_changes(por
     assert_eq!(correction.due_at, requests::one_month_after(correction.received_at));
     assert!(mine.iter().any(|x| x.kind == "dispute" && x.subject == "orders"));
     assert!(requests::for_customer(&portal, other).await.unwrap().is_empty(), "others see none of them");
-    let (after,): (Option<String>,) = sqlx::query_as("SELECT date_of_birth FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_one(portal.store.pool())
-        .await
-        .unwrap();
+    let after = person(&portal, id).await.date_of_birth;
     assert_eq!(after, dob, "a request changes no data");
     let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action = 'requests.submitted'")
         .bind(id)
@@ -164,9 +156,7 @@ async fn a_proposed_correction_is_written_only_when_the_customer_confirms(portal
     ));
     work::propose(&portal, &agent, id, "1990-03-07", &meta()).await.unwrap();
     let dob = || async {
-        let (d,): (Option<String>,) =
-            sqlx::query_as("SELECT date_of_birth FROM customers WHERE id = $1").bind(ana).fetch_one(portal.store.pool()).await.unwrap();
-        d
+        person(&portal, ana).await.date_of_birth
     };
     assert_ne!(dob().await.as_deref(), Some("1990-03-07"), "nothing is written on a proposal");
     assert_eq!(requests::for_customer(&portal, ana).await.unwrap().iter().find(|r| r.id == id).unwrap().status, "waiting_customer");

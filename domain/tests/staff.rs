@@ -70,11 +70,7 @@ async fn staff_and_customer_sessions_never_mix(portal: Portal) {
 
 async fn customers_are_found_by_exact_email_or_reference_only_and_shown_masked(portal: Portal) {
     let id = customer(&portal, "marco.bianchi@example.test").await;
-    sqlx::query("UPDATE customers SET phone = '+39 333 123 4567', full_name = 'Marco Bianchi' WHERE id = $1")
-        .bind(id)
-        .execute(portal.store.pool())
-        .await
-        .unwrap();
+    set_fields(&portal, id, &[("phone", Some("+39 333 123 4567")), ("full_name", Some("Marco Bianchi"))]).await;
     let (_, agent, _) = staff_signed_in(&portal, "agent@example.test", Role::Agent).await;
     for partial in ["marco", "marco.bianchi@example", "%@example.test", "C-"] {
         assert!(matches!(directory::find(&portal, &agent, partial, &meta()).await, Err(Error::NotFound)), "{partial}");
@@ -99,7 +95,7 @@ async fn customers_are_found_by_exact_email_or_reference_only_and_shown_masked(p
 async fn a_reveal_needs_a_reason_and_the_customer_sees_it(portal: Portal) {
     let id = customer(&portal, "ana@example.test").await;
     let other = customer(&portal, "bo@example.test").await;
-    sqlx::query("UPDATE customers SET phone = '+34 611 222 333' WHERE id = $1").bind(id).execute(portal.store.pool()).await.unwrap();
+    set_fields(&portal, id, &[("phone", Some("+34 611 222 333"))]).await;
     let (_, agent, _) = staff_signed_in(&portal, "agent@example.test", Role::Agent).await;
     let card = directory::find(&portal, &agent, "ana@example.test", &meta()).await.unwrap();
     for (reason, problem) in [("", Problem::Required), ("why", Problem::Malformed), (&"x".repeat(301)[..], Problem::TooLong)] {

@@ -41,6 +41,7 @@ async fn run(backend: Backend, portal: Portal, rows: i64) {
         site_root: "target/site".into(),
         public_url: None,
         master_key: MasterKey::Value(String::new()),
+        previous_master_key: None,
         demo: false,
         smtp_url: None,
         mail_from: "Custodia <privacy@custodia.test>".into(),

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use domain::identity::totp;
 use domain::testing::{TestDb, customer_id, enrolled, meta, seed_activity};
-use domain::{Backend, Clock, Keys, Policy, Portal, Store};
+use domain::{Backend, Clock, Policy, Portal, Store};
 
 #[tokio::main]
 async fn main() {
@@ -77,7 +77,7 @@ fn timed(cmd: &mut Command) -> (f64, u64) {
 async fn build_in_this_process(url: &str) {
     sqlx::any::install_default_drivers();
     let store = Store::connect(url).await.expect("connect");
-    let portal = Portal::new(store, Clock::system(), Keys::from_master(&[7; 32]), Policy::default());
+    let portal = Portal::new(store.clone(), Clock::system(), domain::testing::test_keys(&store).await, Policy::default());
     let ready = domain::export::job::run_due(&portal).await.expect("build");
     assert_eq!(ready, 1);
     portal.store.close().await;

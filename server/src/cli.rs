@@ -7,7 +7,8 @@ use crate::startup::Application;
 
 const USAGE: &str = "usage: server [serve | import FILE.json | seed-demo | generate-key\n\
                      | staff add --email EMAIL --role agent|dpo | staff disable --email EMAIL\n\
-                     | erasure run [--days-ahead N] | export run | webhook-secret | audit verify]";
+                     | erasure run [--days-ahead N] | export run | webhook-secret | audit verify\n\
+                     | keys status | keys rotate]";
 
 pub async fn run(args: Vec<String>) -> ExitCode {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -49,9 +50,17 @@ pub async fn run(args: Vec<String>) -> ExitCode {
             }
         })
         .await,
+        // Re-wraps every key under CUSTODIA_MASTER_KEY; the one it replaces is given as
+        // CUSTODIA_PREVIOUS_MASTER_KEY. Safe to run while the portal serves, and to run again.
+        ["keys", "rotate"] => with_portal(|portal| async move {
+            let n = domain::vault::rotation::rotate(&portal).await?;
+            Ok(format!("re-wrapped {n} keys\n{}", domain::vault::rotation::status(&portal).await?))
+        })
+        .await,
+        ["keys", "status"] => with_portal(|portal| async move { Ok(domain::vault::rotation::status(&portal).await?.to_string()) }).await,
         ["webhook-secret"] => with_portal(|portal| async move { Ok(domain::erasure::webhooks::signing_secret(&portal)) }).await,
         ["generate-key"] => {
-            println!("{}", domain::Keys::generate_master_base64());
+            println!("{}", domain::vault::MasterKey::generate_base64());
             ExitCode::SUCCESS
         }
         _ => {
@@ -104,8 +113,9 @@ where
 {
     let setup = async {
         let config = Config::from_env().map_err(|e| e.to_string())?;
-        let keys = config.keys().map_err(|e| e.to_string())?;
+        let masters = config.master_keys().map_err(|e| e.to_string())?;
         let store = domain::Store::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+        let keys = domain::Keys::load(&store, masters).await.map_err(|e| e.to_string())?;
         let portal = domain::Portal::new(store, domain::Clock::system(), keys, crate::config::policy_from_env());
         domain::catalogue::ensure_default(&portal).await.map_err(|e| e.to_string())?;
         domain::audit::chain_unchained(&portal).await.map_err(|e| e.to_string())?;

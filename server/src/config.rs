@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use domain::Keys;
+use domain::vault::{MasterKey as Master, MasterKeys};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -25,6 +25,9 @@ pub struct Config {
     /// checked against it, and an https address turns on secure cookies and HSTS.
     pub public_url: Option<String>,
     pub master_key: MasterKey,
+    /// During a master key rotation: the key being replaced, so keys it still wraps open
+    /// (CUSTODIA_PREVIOUS_MASTER_KEY or CUSTODIA_PREVIOUS_MASTER_KEY_FILE).
+    pub previous_master_key: Option<MasterKey>,
     /// Seed the demo customer into an empty database on start.
     pub demo: bool,
     /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
@@ -40,13 +43,15 @@ pub enum MasterKey {
     Value(String),
     /// A file holding the same; created with a fresh key if missing.
     File(PathBuf),
+    /// A file that must exist (a previous key is never made up).
+    ExistingFile(PathBuf),
 }
 
 impl std::fmt::Debug for MasterKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             MasterKey::Value(_) => f.write_str("MasterKey(<from environment>)"),
-            MasterKey::File(p) => write!(f, "MasterKey(file {})", p.display()),
+            MasterKey::File(p) | MasterKey::ExistingFile(p) => write!(f, "MasterKey(file {})", p.display()),
         }
     }
 }
@@ -75,6 +80,11 @@ impl Config {
             (None, Some(f)) => MasterKey::File(f.into()),
             (None, None) => MasterKey::File("data/master.key".into()),
         };
+        let previous_master_key = match (var("CUSTODIA_PREVIOUS_MASTER_KEY"), var("CUSTODIA_PREVIOUS_MASTER_KEY_FILE")) {
+            (Some(v), _) => Some(MasterKey::Value(v)),
+            (None, Some(f)) => Some(MasterKey::ExistingFile(f.into())),
+            (None, None) => None,
+        };
         let public_url = var("CUSTODIA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_string());
         if let Some(u) = &public_url {
             if !(u.starts_with("https://") || u.starts_with("http://")) {
@@ -87,6 +97,7 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             public_url,
             master_key,
+            previous_master_key,
             demo: matches!(var("CUSTODIA_DEMO").as_deref(), Some("1" | "true" | "yes")),
             smtp_url: var("CUSTODIA_SMTP_URL"),
             mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
@@ -106,13 +117,23 @@ impl Config {
         self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
-    pub fn keys(&self) -> Result<Keys, ConfigError> {
-        let text = match &self.master_key {
+    /// The master keys: the current one (its file is created with a fresh key on first start)
+    /// and, during a rotation, the previous one.
+    pub fn master_keys(&self) -> Result<MasterKeys, ConfigError> {
+        let current = self.master_key.read("CUSTODIA_MASTER_KEY")?;
+        let previous = self.previous_master_key.as_ref().map(|k| k.read("CUSTODIA_PREVIOUS_MASTER_KEY")).transpose()?;
+        Ok(MasterKeys::new(current, previous))
+    }
+}
+
+impl MasterKey {
+    fn read(&self, name: &'static str) -> Result<Master, ConfigError> {
+        let text = match self {
             MasterKey::Value(v) => v.clone(),
             MasterKey::File(path) => read_or_create_key(path)?,
+            MasterKey::ExistingFile(path) => std::fs::read_to_string(path).map_err(|e| ConfigError::KeyFile(path.clone(), e))?,
         };
-        Keys::from_base64(text.trim())
-            .map_err(|_| ConfigError::Invalid("master key", "expected base64 of 32 random bytes"))
+        Master::from_base64(text.trim()).map_err(|_| ConfigError::Invalid(name, "expected base64 of 32 random bytes"))
     }
 }
 
@@ -124,7 +145,7 @@ fn read_or_create_key(path: &Path) -> Result<String, ConfigError> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(fail)?;
             }
-            let key = Keys::generate_master_base64();
+            let key = Master::generate_base64();
             write_private(path, &key).map_err(fail)?;
             tracing::warn!(path = %path.display(), "generated a new master key; back it up, data sealed with it is unreadable without it");
             Ok(key)

@@ -19,7 +19,7 @@ use crate::security::{self, Guard};
 pub enum StartError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
-    #[error("database: {0}")]
+    #[error("{0}")]
     Domain(#[from] domain::Error),
     #[error("could not listen on the address: {0}")]
     Listen(std::io::Error),
@@ -34,8 +34,9 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
-        let keys = config.keys()?;
+        let masters = config.master_keys()?;
         let store = Store::connect(&config.database_url).await?;
+        let keys = domain::Keys::load(&store, masters).await?;
         let portal = Portal::new(store, Clock::system(), keys, crate::config::policy_from_env());
         Self::build_with(config, portal).await
     }

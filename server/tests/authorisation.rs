@@ -45,13 +45,10 @@ const PAGES: &[&str] = &[
 ];
 
 async fn markers(portal: &Portal, email: &str) -> Vec<String> {
-    let (public_id, name): (String, String) =
-        sqlx::query_as("SELECT public_id, full_name FROM customers WHERE email = $1")
-            .bind(email)
-            .fetch_one(portal.store.pool())
-            .await
-            .unwrap();
-    vec![public_id, name, email.to_string()]
+    let id = customer_id(portal, email).await;
+    let (public_id,): (String,) =
+        sqlx::query_as("SELECT public_id FROM customers WHERE id = $1").bind(id).fetch_one(portal.store.pool()).await.unwrap();
+    vec![public_id, person(portal, id).await.full_name, email.to_string()]
 }
 
 async fn customer_a_never_sees_customer_b(portal: Portal) {
@@ -106,11 +103,7 @@ async fn customer_a_never_sees_customer_b(portal: Portal) {
     assert!(body.contains("NotFound"), "{body}");
     assert!(b.iter().all(|m| !body.contains(m.as_str())));
     let res = app.page(&format!("/change/address?id={b_address}"), Some(&a_token)).await.text().await.unwrap();
-    let (b_line1,): (String,) = sqlx::query_as("SELECT line1 FROM addresses WHERE id = $1")
-        .bind(b_address)
-        .fetch_one(app.portal.store.pool())
-        .await
-        .unwrap();
+    let b_line1 = address(&app.portal, b_address).await.line1;
     assert!(!res.contains(&b_line1), "B's address is not shown to A");
     let res = app.form("cancel_change", Some(&a_token), &[("id", &b_pending.to_string())]).await;
     assert_eq!(location(&res), "/my-data?e=change_gone#pending");

@@ -26,18 +26,6 @@ fn start_server(db_url: &str, port: u16) -> Child {
         .expect("start the server binary")
 }
 
-async fn wait_healthy(client: &reqwest::Client, port: u16) {
-    for _ in 0..200 {
-        if let Ok(r) = client.get(format!("http://127.0.0.1:{port}/healthz")).send().await {
-            if r.status().is_success() {
-                return;
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not become healthy");
-}
-
 struct State {
     status: String,
     phone: Option<String>,
@@ -53,8 +41,7 @@ async fn state(portal: &Portal, customer: i64) -> State {
         .fetch_one(pool)
         .await
         .unwrap();
-    let (phone,): (Option<String>,) =
-        sqlx::query_as("SELECT phone FROM customers WHERE id = $1").bind(customer).fetch_one(pool).await.unwrap();
+    let phone = person(portal, customer).await.phone;
     let count = |sql: &'static str| async move {
         let (n,): (i64,) = sqlx::query_as(sql).bind(customer).fetch_one(pool).await.unwrap();
         n
@@ -77,11 +64,7 @@ async fn killed_mid_confirmation(backend: Backend) {
         // A fresh customer per round: each has its own unused TOTP steps.
         let email = format!("crash{round}@example.test");
         let (_, secret, _) = enrolled(&portal, &email).await;
-        let (customer,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1")
-            .bind(&email)
-            .fetch_one(portal.store.pool())
-            .await
-            .unwrap();
+        let customer = customer_id(&portal, &email).await;
         let new_phone = format!("+34 600 900 {round:03}");
         verification::request_change(&portal, customer, Field::Phone, NewValue::Text(new_phone.clone()), &meta())
             .await

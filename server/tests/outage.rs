@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use domain::testing::*;
-use domain::{Backend, Clock, Keys, Policy, Portal, Store};
+use domain::{Backend, Clock, Policy, Portal, Store};
 use support::*;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Mutex;
@@ -68,7 +68,7 @@ async fn a_database_outage_gives_a_friendly_503_and_no_half_writes() {
     let (cable, port) = Cable::lay(host.to_string()).await;
     let through = format!("{at}@127.0.0.1:{port}/{name}");
     let store = Store::connect(&through).await.unwrap();
-    let portal = Portal::new(store, Clock::system(), Keys::from_master(&[7; 32]), Policy::default());
+    let portal = Portal::new(store.clone(), Clock::system(), domain::testing::test_keys(&store).await, Policy::default());
     let app = TestApp::start(portal).await;
     assert_eq!(app.page("/my-data", Some(&token)).await.status(), 200);
 

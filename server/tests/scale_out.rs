@@ -23,16 +23,6 @@ fn server(db_url: &str, port: u16, smtp: &str) -> Child {
         .expect("start the server binary")
 }
 
-async fn healthy(client: &reqwest::Client, port: u16) {
-    for _ in 0..200 {
-        if client.get(format!("http://127.0.0.1:{port}/healthz")).send().await.is_ok_and(|r| r.status().is_success()) {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server on {port} did not become healthy");
-}
-
 fn cookie_from(res: &reqwest::Response) -> String {
     res.headers()
         .get_all("set-cookie")
@@ -53,8 +43,8 @@ async fn two_instances_share_sessions_and_claim_each_job_once() {
     let mut a = server(&db.url, one, &sink.url());
     let mut b = server(&db.url, two, &sink.url());
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    healthy(&client, one).await;
-    healthy(&client, two).await;
+    wait_healthy(&client, one).await;
+    wait_healthy(&client, two).await;
     let post = |port: u16, endpoint: &str, cookie: Option<&str>, form: Vec<(&str, String)>| {
         let origin = format!("http://127.0.0.1:{port}");
         let mut req = client.post(format!("{origin}/api/{endpoint}")).header("origin", &origin).header("accept", "text/html").form(&form);

@@ -270,11 +270,7 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
 async fn masked_values_never_carry_the_hidden_text(portal: Portal) {
     let f = fixture(&portal).await;
     let a = customer_id(&portal, "a@example.test").await;
-    sqlx::query("UPDATE customers SET phone = '+39 333 123 4567', full_name = 'Marco Bianchi', date_of_birth = '1984-05-12' WHERE id = $1")
-        .bind(a)
-        .execute(portal.store.pool())
-        .await
-        .unwrap();
+    set_fields(&portal, a, &[("phone", Some("+39 333 123 4567")), ("full_name", Some("Marco Bianchi")), ("date_of_birth", Some("1984-05-12"))]).await;
     let app = TestApp::start(portal).await;
     let hidden = ["a@example.test", "333 123", "4567", "Bianchi", "1984-05-12", "1984"];
     let agent = f.cookie(Who::Agent).unwrap();
@@ -334,7 +330,7 @@ async fn the_command_line_creates_staff_who_can_sign_in() {
     assert!(!run(&["staff", "add", "--email", "agent@example.test", "--role", "dpo"]).status.success(), "email taken");
 
     let store = domain::Store::connect(&db_url).await.unwrap();
-    let keys = domain::Keys::from_base64(&test_master_key_base64()).unwrap();
+    let keys = domain::testing::test_keys(&store).await;
     let portal = domain::Portal::new(store, domain::Clock::system(), keys, domain::Policy::default());
     let secret = domain::identity::totp::secret_from_base32(&key).unwrap();
     let code = domain::identity::totp::code_at(&secret, portal.now()).unwrap();

@@ -101,10 +101,7 @@ async fn a_bad_value_comes_back_as_a_message_beside_its_field(portal: Portal) {
     assert!(res.status().as_u16() < 500);
     let res = app.form("request_change", Some(&session), &[("field", "date_of_birth"), ("value", "2000-01-01")]).await;
     assert_eq!(location(&res), "/my-data?e=invalid", "fields customers cannot change alone");
-    let id = {
-        let (id,): (i64,) = sqlx::query_as("SELECT id FROM customers WHERE email = $1").bind(EMAIL).fetch_one(app.portal.store.pool()).await.unwrap();
-        id
-    };
+    let id = customer_id(&app.portal, EMAIL).await;
     assert!(domain::verification::pending_for(&app.portal, id).await.unwrap().is_empty(), "nothing stored");
 }
 

@@ -190,8 +190,12 @@ pub async fn publish(portal: &Portal, session: &StaffSession, input: &Publish, i
 
 /// Queues the material-change mail to every customer, in their language.
 async fn mail_everyone(tx: &mut Tx, portal: &Portal, summaries: &BTreeMap<Lang, String>, reworded: &[String]) -> Result<usize> {
-    let customers: Vec<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, email, full_name, preferred_language FROM customers ORDER BY id").fetch_all(&mut **tx).await?;
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM customers ORDER BY id").fetch_all(&mut **tx).await?;
+    let mut customers = Vec::with_capacity(ids.len());
+    for (id,) in ids {
+        let p = crate::vault::customer::existing_person(&mut **tx, portal, id).await?;
+        customers.push((id, p.email, p.full_name, p.preferred_language));
+    }
     let titles: Vec<(String, String, String)> = sqlx::query_as("SELECT purpose_key, lang, title FROM consent_purpose_texts")
         .fetch_all(&mut **tx)
         .await?;

@@ -99,11 +99,10 @@ pub async fn execute(portal: &Portal, id: i64, max_batches: Option<usize>) -> Re
 
 async fn prepare(portal: &Portal, id: i64, reference: &str, customer_id: i64) -> Result<()> {
     let now = portal.now();
-    let (email, name, lang, public_id): (String, String, String, String) =
-        sqlx::query_as("SELECT email, full_name, preferred_language, public_id FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_one(portal.store.pool())
-            .await?;
+    let (public_id,): (String,) =
+        sqlx::query_as("SELECT public_id FROM customers WHERE id = $1").bind(customer_id).fetch_one(portal.store.pool()).await?;
+    let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+        crate::vault::customer::existing_person(portal.store.pool(), portal, customer_id).await?;
     let lang = Lang::from_code(&lang).unwrap_or_default();
     let p = preview(portal, customer_id, lang).await?;
     let erased: Vec<String> = p.categories.iter().filter(|c| c.erased > 0).map(|c| c.title.clone()).collect();
@@ -166,6 +165,9 @@ async fn finish(portal: &Portal, id: i64, reference: &str, customer_id: i64) -> 
     // Mail not yet sent to this customer would outlive them; the receipt below replaces it.
     sqlx::query("DELETE FROM outbox WHERE customer_id = $1 AND sent_at IS NULL").bind(customer_id).execute(&mut *tx).await?;
     sqlx::query("UPDATE audit_log SET customer_id = NULL, ip = NULL WHERE customer_id = $1").bind(customer_id).execute(&mut *tx).await?;
+    // The customer's key first, said outright: with it goes every copy of their sealed fields,
+    // including those in backups and replicas (the cascade below would remove it too).
+    sqlx::query("DELETE FROM customer_keys WHERE customer_id = $1").bind(customer_id).execute(&mut *tx).await?;
     // Every table holding the customer's rows references customers with ON DELETE CASCADE.
     sqlx::query("DELETE FROM customers WHERE id = $1").bind(customer_id).execute(&mut *tx).await?;
     // The ledger allows deletion only once the account is gone (migration 0006).
@@ -227,16 +229,18 @@ async fn retain(tx: &mut crate::store::Tx, reference: &str, customer_id: i64, ca
 /// The reminder, once, `erasure_reminder_secs` before the date.
 async fn remind_due(portal: &Portal) -> Result<()> {
     let now = portal.now();
-    let due: Vec<(i64, i64, i64, String, String, String)> = sqlx::query_as(
-        "SELECT e.id, e.customer_id, e.due_at, c.email, c.full_name, c.preferred_language FROM erasures e JOIN customers c ON c.id = e.customer_id \
+    let due: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT e.id, e.customer_id, e.due_at FROM erasures e \
          WHERE e.state = 'scheduled' AND e.reminded_at IS NULL AND e.due_at - $1 <= $2 AND e.due_at > $2",
     )
     .bind(portal.policy.erasure_reminder_secs)
     .bind(now)
     .fetch_all(portal.store.pool())
     .await?;
-    for (id, customer_id, due_at, email, name, lang) in due {
+    for (id, customer_id, due_at) in due {
         let mut tx = portal.store.begin().await?;
+        let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+            crate::vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
         let claimed = sqlx::query("UPDATE erasures SET reminded_at = $1 WHERE id = $2 AND reminded_at IS NULL AND state = 'scheduled'")
             .bind(now)
             .bind(id)

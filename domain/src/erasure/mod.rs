@@ -98,11 +98,8 @@ pub async fn cancel(portal: &Portal, customer_id: i64, ip: &str) -> Result<()> {
     if done.rows_affected() != 1 {
         return Err(Error::NotFound);
     }
-    let (email, name, lang): (String, String, String) =
-        sqlx::query_as("SELECT email, full_name, preferred_language FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+            crate::vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
     let lang = Lang::from_code(&lang).unwrap_or_default();
     mail::enqueue(&mut tx, portal, Some(customer_id), "erasure_cancelled", &templates::render(&email, &messages::erasure_cancelled(lang, &name))?).await?;
     audit::record(&mut tx, now, Entry { actor: Actor::Customer, customer_id: Some(customer_id), action: "erasure.cancelled", detail: "", ip: Some(ip) }).await?;

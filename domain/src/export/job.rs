@@ -101,13 +101,12 @@ pub async fn build(portal: &Portal, id: i64, claim: &str, customer_id: i64) -> R
         tx.rollback().await?;
         return Ok(false);
     }
-    let (email, name, lang, requested_at, public_id): (String, String, String, i64, String) = sqlx::query_as(
-        "SELECT c.email, c.full_name, c.preferred_language, e.requested_at, e.public_id FROM exports e \
-         JOIN customers c ON c.id = e.customer_id WHERE e.id = $1",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (requested_at, public_id): (i64, String) = sqlx::query_as("SELECT requested_at, public_id FROM exports WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+        crate::vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
     let lang = Lang::from_code(&lang).unwrap_or_default();
     let url = format!("{}/export", portal.public_url);
     let message = messages::export_ready(lang, &name, requested_at, expires_at, &url);

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::identity::recovery;
 use crate::locale::iso_utc;
-use crate::{Error, Lang, Portal, Result};
+use crate::{Error, Lang, Portal, Result, vault};
 
 #[derive(Debug, Serialize)]
 pub struct Snapshot {
@@ -131,22 +131,16 @@ fn iso(t: Option<i64>) -> Option<String> {
 
 pub async fn read(portal: &Portal, customer_id: i64) -> Result<Snapshot> {
     let pool = portal.store.pool();
-    let c: (String, String, String, Option<String>, Option<String>, String, i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT public_id, email, full_name, phone, date_of_birth, preferred_language, created_at, email_verified_at, \
-         totp_enabled_at FROM customers WHERE id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let (public_id, email, full_name, phone, dob, lang, created_at, verified_at, totp_at) = c;
-
-    let addresses: Vec<(String, String, Option<String>, String, String, Option<String>, String)> = sqlx::query_as(
-        "SELECT label, line1, line2, city, postal_code, region, country FROM addresses WHERE customer_id = $1 ORDER BY id",
-    )
-    .bind(customer_id)
-    .fetch_all(pool)
-    .await?;
+    let c: (String, i64, Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT public_id, created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1")
+            .bind(customer_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(Error::NotFound)?;
+    let (public_id, created_at, verified_at, totp_at) = c;
+    let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: lang } =
+        vault::customer::existing_person(pool, portal, customer_id).await?;
+    let addresses = vault::customer::addresses(pool, portal, customer_id, None).await?;
     let orders: Vec<(String, i64, String, i64, String, String)> = sqlx::query_as(
         "SELECT order_number, placed_at, status, total_cents, currency, items_summary FROM orders \
          WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC",
@@ -184,7 +178,11 @@ pub async fn read(portal: &Portal, customer_id: i64) -> Result<Snapshot> {
         contact: Contact { email, email_verified_at: iso(verified_at), phone, preferred_language: lang.clone() },
         addresses: addresses
             .into_iter()
-            .map(|(label, line1, line2, city, postal_code, region, country)| Address { label, line1, line2, city, postal_code, region, country })
+            .map(|a| {
+                let a = a.value;
+                let some = |s: String| (!s.is_empty()).then_some(s);
+                Address { label: a.label, line1: a.line1, line2: some(a.line2), city: a.city, postal_code: a.postal_code, region: some(a.region), country: a.country }
+            })
             .collect(),
         orders: orders
             .into_iter()

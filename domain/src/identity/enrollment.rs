@@ -37,13 +37,13 @@ async fn pending_secret(portal: &Portal, session: &Session) -> Result<(String, V
     if session.stage != Stage::NeedsEnrollment {
         return Err(Error::Unauthenticated);
     }
-    let (email, pending): (String, Option<Vec<u8>>) =
-        sqlx::query_as("SELECT email, totp_pending_enc FROM customers WHERE id = $1")
-            .bind(session.customer_id)
-            .fetch_optional(portal.store.pool())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-    Ok((email, pending.ok_or(Error::Unauthenticated)?))
+    let (pending,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT totp_pending_enc FROM customers WHERE id = $1")
+        .bind(session.customer_id)
+        .fetch_optional(portal.store.pool())
+        .await?
+        .ok_or(Error::Unauthenticated)?;
+    let person = crate::vault::customer::person(portal.store.pool(), portal, session.customer_id).await?.ok_or(Error::Unauthenticated)?;
+    Ok((person.email, pending.ok_or(Error::Unauthenticated)?))
 }
 
 /// Checks the first code against the pending key, makes that key the customer's, issues

@@ -46,9 +46,9 @@ pub async fn sign_in(
     throttle::check(portal, &subjects).await?;
 
     let row: Option<(i64, String, Option<i64>, Option<Vec<u8>>)> = sqlx::query_as(
-        "SELECT id, password_hash, totp_enabled_at, totp_pending_enc FROM customers WHERE email = $1",
+        "SELECT id, password_hash, totp_enabled_at, totp_pending_enc FROM customers WHERE email_lookup = $1",
     )
-    .bind(&email)
+    .bind(portal.keys.email_lookup(&email))
     .fetch_optional(portal.store.pool())
     .await?;
     let (customer_id, stored_hash) = match &row {
@@ -143,14 +143,14 @@ pub async fn verify_second_factor(
 /// The customer's authenticator secret, once their throttle allows another try; with the
 /// throttle subjects a failure is counted against.
 pub(crate) async fn authenticator(portal: &Portal, customer_id: i64, meta: &RequestMeta) -> Result<(Subjects, Vec<u8>)> {
-    let (email, secret_enc): (String, Option<Vec<u8>>) =
-        sqlx::query_as("SELECT email, totp_secret_enc FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_optional(portal.store.pool())
-            .await?
-            .ok_or(Error::Unauthenticated)?;
+    let (secret_enc,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT totp_secret_enc FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(portal.store.pool())
+        .await?
+        .ok_or(Error::Unauthenticated)?;
     let secret_enc = secret_enc.ok_or(Error::Unauthenticated)?;
-    let subjects = Subjects::new(portal, &email, &meta.ip);
+    let person = crate::vault::customer::person(portal.store.pool(), portal, customer_id).await?.ok_or(Error::Unauthenticated)?;
+    let subjects = Subjects::new(portal, &person.email, &meta.ip);
     throttle::check(portal, &subjects).await?;
     let secret = portal.keys.open(&totp_context(customer_id), &secret_enc)?;
     Ok((subjects, secret))

@@ -85,11 +85,8 @@ pub async fn notify(portal: &Portal, session: &StaffSession, incident_id: i64, f
         if inserted.rows_affected() == 0 {
             continue;
         }
-        let (email, name, lang): (String, String, String) =
-            sqlx::query_as("SELECT email, full_name, preferred_language FROM customers WHERE id = $1")
-                .bind(customer_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+            crate::vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
         let lang = Lang::from_code(&lang).unwrap_or_default();
         let message = messages::incident_notice(lang, &name, &incident.what_happened, &incident.consequences, &incident.measures, &contact);
         mail::enqueue(&mut tx, portal, Some(customer_id), "incident_notice", &templates::render(&email, &message)?).await?;

@@ -102,13 +102,10 @@ pub(crate) async fn notify<F>(tx: &mut Tx, portal: &Portal, request_id: i64, kin
 where
     F: FnOnce(Lang, &str) -> crate::mail::templates::Message,
 {
-    let (customer_id, email, name, lang): (i64, String, String, String) = sqlx::query_as(
-        "SELECT c.id, c.email, c.full_name, c.preferred_language FROM requests r JOIN customers c ON c.id = r.customer_id \
-         WHERE r.id = $1",
-    )
-    .bind(request_id)
-    .fetch_one(&mut **tx)
-    .await?;
+    let (customer_id,): (i64,) =
+        sqlx::query_as("SELECT customer_id FROM requests WHERE id = $1").bind(request_id).fetch_one(&mut **tx).await?;
+    let crate::vault::Person { email, full_name: name, preferred_language: lang, .. } =
+        crate::vault::customer::existing_person(&mut **tx, portal, customer_id).await?;
     let message = build(Lang::from_code(&lang).unwrap_or_default(), &name);
     mail::enqueue(tx, portal, Some(customer_id), kind, &templates::render(&email, &message)?).await?;
     timeline::add(tx, request_id, portal.now(), NewEvent { actor: "system", staff_id: None, kind: "mail", detail: kind, body: "" }).await

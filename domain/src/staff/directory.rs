@@ -6,8 +6,8 @@ use super::access::{self, Read};
 use super::masking;
 use super::session::{self, StaffSession};
 use crate::error::Problem;
-use crate::identity::{RequestMeta, normalize_email};
-use crate::{Error, Portal, Result};
+use crate::identity::RequestMeta;
+use crate::{Error, Portal, Result, vault};
 
 pub const MIN_REASON: usize = 5;
 pub const MAX_REASON: usize = 300;
@@ -32,7 +32,7 @@ async fn find_id(portal: &Portal, query: &str) -> Result<i64> {
         return Err(Error::invalid("query", Problem::Malformed));
     }
     let row: Option<(i64,)> = if query.contains('@') {
-        sqlx::query_as("SELECT id FROM customers WHERE email = $1").bind(normalize_email(query)).fetch_optional(portal.store.pool()).await?
+        vault::customer::id_by_email(portal.store.pool(), portal, query).await?.map(|id| (id,))
     } else {
         sqlx::query_as("SELECT id FROM customers WHERE public_id = $1")
             .bind(query.to_uppercase())
@@ -63,16 +63,14 @@ pub async fn find(portal: &Portal, session: &StaffSession, query: &str, meta: &R
 }
 
 async fn card(portal: &Portal, id: i64) -> Result<CustomerCard> {
-    let (public_id, email, full_name, phone, dob): (String, String, String, Option<String>, Option<String>) =
-        sqlx::query_as("SELECT public_id, email, full_name, phone, date_of_birth FROM customers WHERE id = $1")
-            .bind(id)
-            .fetch_one(portal.store.pool())
-            .await?;
+    let (public_id,): (String,) =
+        sqlx::query_as("SELECT public_id FROM customers WHERE id = $1").bind(id).fetch_one(portal.store.pool()).await?;
+    let p = vault::customer::existing_person(portal.store.pool(), portal, id).await?;
     let mut fields = vec![
-        ("full_name".to_string(), masking::name(&full_name)),
-        ("email".to_string(), masking::email(&email)),
-        ("phone".to_string(), masking::phone(phone.as_deref().unwrap_or_default())),
-        ("date_of_birth".to_string(), masking::date(dob.as_deref().unwrap_or_default())),
+        ("full_name".to_string(), masking::name(&p.full_name)),
+        ("email".to_string(), masking::email(&p.email)),
+        ("phone".to_string(), masking::phone(p.phone.as_deref().unwrap_or_default())),
+        ("date_of_birth".to_string(), masking::date(p.date_of_birth.as_deref().unwrap_or_default())),
     ];
     let addresses: Vec<(i64, String)> = sqlx::query_as("SELECT id, country FROM addresses WHERE customer_id = $1 ORDER BY id")
         .bind(id)
@@ -114,26 +112,21 @@ pub async fn reveal(portal: &Portal, session: &StaffSession, public_id: &str, fi
 
 /// One field's value in full; `address:<id>` must be the customer's own address.
 async fn field_value(portal: &Portal, customer_id: i64, field: &str) -> Result<Option<String>> {
-    let column = match field {
-        "full_name" => "full_name",
-        "email" => "email",
-        "phone" => "phone",
-        "date_of_birth" => "date_of_birth",
-        other => {
-            let Some(aid) = other.strip_prefix("address:").and_then(|s| s.parse::<i64>().ok()) else {
-                return Ok(None);
-            };
-            let field = crate::verification::Field::Address(aid);
-            let mut conn = portal.store.pool().acquire().await?;
-            let stored = crate::verification::confirm::current_value(&mut conn, customer_id, &field).await?;
-            return Ok(stored.map(|s| crate::verification::field::display(&field, &s)));
-        }
+    if let Some(aid) = field.strip_prefix("address:") {
+        let Ok(aid) = aid.parse::<i64>() else { return Ok(None) };
+        let address = vault::customer::addresses(portal.store.pool(), portal, customer_id, Some(aid)).await?;
+        return Ok(address.into_iter().next().map(|a| a.value.display()));
+    }
+    let Some(p) = vault::customer::person(portal.store.pool(), portal, customer_id).await? else {
+        return Ok(None);
     };
-    let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {column} FROM customers WHERE id = $1"))
-        .bind(customer_id)
-        .fetch_optional(portal.store.pool())
-        .await?;
-    Ok(row.map(|(v,)| v.unwrap_or_default()))
+    Ok(match field {
+        "full_name" => Some(p.full_name),
+        "email" => Some(p.email),
+        "phone" => Some(p.phone.unwrap_or_default()),
+        "date_of_birth" => Some(p.date_of_birth.unwrap_or_default()),
+        _ => None,
+    })
 }
 
 /// The field of this customer revealed on the previous request of this session, if any:

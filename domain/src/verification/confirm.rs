@@ -8,7 +8,7 @@ use crate::identity::{RequestMeta, recovery, totp};
 use crate::keys::{constant_time_eq, random_token, token_hash};
 use crate::mail::{self, messages, templates};
 use crate::store::Tx;
-use crate::{Error, Lang, Portal, Result};
+use crate::{Error, Lang, Portal, Result, vault};
 
 /// What opening a link shows.
 #[derive(Debug, Clone)]
@@ -39,20 +39,28 @@ struct Row {
     request_id: Option<i64>,
 }
 
-async fn find<'e, E>(exec: E, hash: &str) -> Result<Option<Row>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let row: Option<(i64, i64, String, Option<i64>, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT id, customer_id, field, target_id, new_value, payload_hash, status, expires_at, request_id \
-         FROM pending_changes WHERE token_hash = $1",
+type FoundRow = (i64, i64, String, Option<i64>, String, String, String, i64, Option<i64>, Vec<u8>, String);
+
+async fn find(portal: &Portal, hash: &str) -> Result<Option<Row>> {
+    let row: Option<FoundRow> = sqlx::query_as(
+        "SELECT p.id, p.customer_id, p.field, p.target_id, p.new_value, p.payload_hash, p.status, p.expires_at, \
+         p.request_id, k.wrapped, k.master_id \
+         FROM pending_changes p JOIN customer_keys k ON k.customer_id = p.customer_id WHERE p.token_hash = $1",
     )
     .bind(hash)
-    .fetch_optional(exec)
+    .fetch_optional(portal.store.pool())
     .await?;
-    Ok(row.and_then(|(id, customer_id, key, target, new_value, payload_hash, status, expires_at, request_id)| {
-        Some(Row { id, customer_id, field: Field::parse(&key, target)?, new_value, payload_hash, status, expires_at, request_id })
-    }))
+    let Some((id, customer_id, key, target, sealed, payload_hash, status, expires_at, request_id, wrapped, master_id)) = row else {
+        return Ok(None);
+    };
+    let Some(field) = Field::parse(&key, target) else {
+        return Ok(None);
+    };
+    // A value that does not open was written behind the portal's back: the link is void.
+    let new_value = vault::customer::unwrap(portal, customer_id, &wrapped, &master_id)?
+        .open("pending_changes.new_value", &sealed)
+        .map_err(|_| Error::Link(LinkProblem::Altered))?;
+    Ok(Some(Row { id, customer_id, field, new_value, payload_hash, status, expires_at, request_id }))
 }
 
 /// The link's state as a problem, if it has one. Whose link it is comes first, so a stranger
@@ -83,10 +91,10 @@ pub async fn preview(portal: &Portal, token: &str, viewer: Option<i64>) -> Resul
         return Err(Error::Link(LinkProblem::Unknown));
     }
     let hash = token_hash(token);
-    let row = find(portal.store.pool(), &hash).await?.ok_or(Error::Link(LinkProblem::Unknown))?;
+    let row = find(portal, &hash).await?.ok_or(Error::Link(LinkProblem::Unknown))?;
     check(portal, &row, &hash, viewer)?;
     let mut conn = portal.store.pool().acquire().await?;
-    let old = current_display(&mut *conn, row.customer_id, &row.field).await?;
+    let old = current_display(&mut *conn, portal, row.customer_id, &row.field).await?;
     Ok(Preview {
         customer_id: row.customer_id,
         old_value: old,
@@ -110,7 +118,7 @@ pub async fn confirm(
         return Err(Error::Link(LinkProblem::Unknown));
     }
     let hash = token_hash(token);
-    let row = find(portal.store.pool(), &hash).await?.ok_or(Error::Link(LinkProblem::Unknown))?;
+    let row = find(portal, &hash).await?.ok_or(Error::Link(LinkProblem::Unknown))?;
     check(portal, &row, &hash, viewer)?;
     if code.trim().is_empty() {
         return Err(Error::invalid("code", Problem::Required));
@@ -124,13 +132,13 @@ pub async fn confirm(
         return Err(Error::invalid("code", Problem::Malformed));
     }
     let customer = row.customer_id;
-    let (email, name, lang, secret_enc): (String, String, String, Option<Vec<u8>>) = sqlx::query_as(
-        "SELECT email, full_name, preferred_language, totp_secret_enc FROM customers WHERE id = $1",
-    )
-    .bind(customer)
-    .fetch_optional(portal.store.pool())
-    .await?
-    .ok_or(Error::Link(LinkProblem::Unknown))?;
+    let person = vault::customer::person(portal.store.pool(), portal, customer).await?.ok_or(Error::Link(LinkProblem::Unknown))?;
+    let (email, name, lang) = (person.email, person.full_name, person.preferred_language);
+    let (secret_enc,): (Option<Vec<u8>>,) = sqlx::query_as("SELECT totp_secret_enc FROM customers WHERE id = $1")
+        .bind(customer)
+        .fetch_optional(portal.store.pool())
+        .await?
+        .ok_or(Error::Link(LinkProblem::Unknown))?;
     let secret_enc = secret_enc.ok_or(Error::Unauthenticated)?;
     let secret = portal.keys.open(&crate::identity::sign_in::totp_context(customer), &secret_enc)?;
     let now = portal.now();
@@ -249,25 +257,17 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
     let now = portal.now();
     let v = &row.new_value;
     match row.field {
-        Field::FullName => set_column(tx, customer, "full_name", Some(v), now).await?,
-        Field::Phone => set_column(tx, customer, "phone", (!v.is_empty()).then_some(v), now).await?,
-        Field::PreferredLanguage => set_column(tx, customer, "preferred_language", Some(v), now).await?,
-        Field::DateOfBirth => set_column(tx, customer, "date_of_birth", Some(v), now).await?,
+        Field::FullName => set_column(tx, portal, customer, "full_name", Some(v), now).await?,
+        Field::Phone => set_column(tx, portal, customer, "phone", (!v.is_empty()).then_some(v), now).await?,
+        Field::PreferredLanguage => set_column(tx, portal, customer, "preferred_language", Some(v), now).await?,
+        Field::DateOfBirth => set_column(tx, portal, customer, "date_of_birth", Some(v), now).await?,
         // Confirmed erasure is scheduled, not done: the grace period starts now.
         Field::Erasure => return crate::erasure::schedule(tx, portal, customer, email, name, lang).await,
         Field::Email => {
-            let done = sqlx::query(
-                "UPDATE customers SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3",
-            )
-            .bind(v)
-            .bind(now)
-            .bind(customer)
-            .execute(&mut **tx)
-            .await;
-            if let Err(e) = done {
-                let e = Error::from(e);
+            if let Err(e) = vault::customer::set_email(&mut **tx, portal, customer, v, now).await {
                 return Err(if e.is_unique_violation() { Error::invalid("email", Problem::Taken) } else { e });
             }
+            let key = vault::customer::key(&mut **tx, portal, customer).await?;
             // The old address hears of it, with a way back in case this was a takeover.
             let token = random_token();
             sqlx::query(
@@ -275,8 +275,8 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
                  VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(customer)
-            .bind(email)
-            .bind(v)
+            .bind(key.seal("email_reverts.old_email", email)?)
+            .bind(key.seal("email_reverts.new_email", v)?)
             .bind(token_hash(&token))
             .bind(now)
             .bind(now + portal.policy.email_revert_secs)
@@ -290,16 +290,18 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
         }
         Field::Address(id) => {
             let a: AddressValue = serde_json::from_str(v).map_err(|_| Error::Link(LinkProblem::Altered))?;
+            let key = vault::customer::key(&mut **tx, portal, customer).await?;
+            let [label, line1, line2, city, postal_code, region] = vault::customer::seal_address(&key, &a)?;
             let done = sqlx::query(
                 "UPDATE addresses SET label = $1, line1 = $2, line2 = $3, city = $4, postal_code = $5, \
                  region = $6, country = $7 WHERE id = $8 AND customer_id = $9",
             )
-            .bind(&a.label)
-            .bind(&a.line1)
-            .bind((!a.line2.is_empty()).then_some(&a.line2))
-            .bind(&a.city)
-            .bind(&a.postal_code)
-            .bind((!a.region.is_empty()).then_some(&a.region))
+            .bind(label)
+            .bind(line1)
+            .bind(line2)
+            .bind(city)
+            .bind(postal_code)
+            .bind(region)
             .bind(&a.country)
             .bind(id)
             .bind(customer)
@@ -314,10 +316,23 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
     mail::enqueue(tx, portal, Some(customer), "changed", &templates::render(email, &message)?).await
 }
 
-/// `column` comes from the match above, never from input.
-async fn set_column(tx: &mut Tx, customer: i64, column: &'static str, value: Option<&String>, now: i64) -> Result<()> {
+/// `column` comes from the match above, never from input. Personal fields are sealed; the
+/// language is a setting, kept plain.
+async fn set_column(tx: &mut Tx, portal: &Portal, customer: i64, column: &'static str, value: Option<&String>, now: i64) -> Result<()> {
+    let stored = match column {
+        "full_name" | "phone" | "date_of_birth" => {
+            let key = vault::customer::key(&mut **tx, portal, customer).await?;
+            let sealed_column = match column {
+                "full_name" => "customers.full_name",
+                "phone" => "customers.phone",
+                _ => "customers.date_of_birth",
+            };
+            key.seal_opt(sealed_column, value.map(String::as_str))?
+        }
+        _ => value.cloned(),
+    };
     sqlx::query(&format!("UPDATE customers SET {column} = $1, updated_at = $2 WHERE id = $3"))
-        .bind(value.cloned())
+        .bind(stored)
         .bind(now)
         .bind(customer)
         .execute(&mut **tx)
@@ -337,54 +352,30 @@ async fn recovery_left(tx: &mut Tx, customer: i64) -> Result<i64> {
 /// The value held now, for a change form: text, or an address's JSON (`None`: not theirs).
 pub async fn current(portal: &Portal, customer: i64, field: &Field) -> Result<Option<String>> {
     let mut conn = portal.store.pool().acquire().await?;
-    current_value(&mut *conn, customer, field).await
+    current_value(&mut *conn, portal, customer, field).await
 }
 
 /// The value held now, in the form pending changes store (`None`: not the customer's).
-pub(crate) async fn current_value(conn: &mut sqlx::AnyConnection, customer: i64, field: &Field) -> Result<Option<String>> {
+pub(crate) async fn current_value(conn: &mut sqlx::AnyConnection, portal: &Portal, customer: i64, field: &Field) -> Result<Option<String>> {
     Ok(match field {
-        Field::Address(id) => {
-            let row: Option<(String, String, Option<String>, String, String, Option<String>, String)> = sqlx::query_as(
-                "SELECT label, line1, line2, city, postal_code, region, country FROM addresses \
-                 WHERE id = $1 AND customer_id = $2",
-            )
-            .bind(id)
-            .bind(customer)
-            .fetch_optional(&mut *conn)
-            .await?;
-            row.map(|(label, line1, line2, city, postal_code, region, country)| {
-                serde_json::to_string(&AddressValue {
-                    label,
-                    line1,
-                    line2: line2.unwrap_or_default(),
-                    city,
-                    postal_code,
-                    region: region.unwrap_or_default(),
-                    country,
-                })
-                .unwrap_or_default()
-            })
-        }
+        Field::Address(id) => vault::customer::addresses(&mut *conn, portal, customer, Some(*id))
+            .await?
+            .into_iter()
+            .next()
+            .map(|a| serde_json::to_string(&a.value).unwrap_or_default()),
         // Nothing to compare with: asking to be erased is never "unchanged".
         Field::Erasure => Some(String::new()),
-        other => {
-            let column = match other {
-                Field::FullName => "full_name",
-                Field::Phone => "phone",
-                Field::PreferredLanguage => "preferred_language",
-                Field::DateOfBirth => "date_of_birth",
-                _ => "email",
-            };
-            let row: Option<(Option<String>,)> = sqlx::query_as(&format!("SELECT {column} FROM customers WHERE id = $1"))
-                .bind(customer)
-                .fetch_optional(&mut *conn)
-                .await?;
-            row.map(|(v,)| v.unwrap_or_default())
-        }
+        other => vault::customer::person(&mut *conn, portal, customer).await?.map(|p| match other {
+            Field::FullName => p.full_name,
+            Field::Phone => p.phone.unwrap_or_default(),
+            Field::PreferredLanguage => p.preferred_language,
+            Field::DateOfBirth => p.date_of_birth.unwrap_or_default(),
+            _ => p.email,
+        }),
     })
 }
 
-async fn current_display(conn: &mut sqlx::AnyConnection, customer: i64, field: &Field) -> Result<String> {
-    let stored = current_value(conn, customer, field).await?.unwrap_or_default();
+async fn current_display(conn: &mut sqlx::AnyConnection, portal: &Portal, customer: i64, field: &Field) -> Result<String> {
+    let stored = current_value(conn, portal, customer, field).await?.unwrap_or_default();
     Ok(field::display(field, &stored))
 }

@@ -2,7 +2,7 @@
 
 use super::field::{self, Field};
 use crate::audit::{self, Actor, Entry};
-use crate::{Error, Portal, Result};
+use crate::{Error, Portal, Result, vault};
 
 #[derive(Debug, Clone)]
 pub struct PendingChange {
@@ -23,13 +23,17 @@ pub async fn pending_for(portal: &Portal, customer_id: i64) -> Result<Vec<Pendin
     .bind(portal.now())
     .fetch_all(portal.store.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(id, key, target, value, created_at, expires_at)| {
-            let field = Field::parse(&key, target)?;
-            Some(PendingChange { id, new_value: field::display(&field, &value), field, created_at, expires_at })
-        })
-        .collect())
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let key = vault::customer::key(portal.store.pool(), portal, customer_id).await?;
+    let mut pending = Vec::with_capacity(rows.len());
+    for (id, field_key, target, sealed, created_at, expires_at) in rows {
+        let Some(field) = Field::parse(&field_key, target) else { continue };
+        let value = key.open("pending_changes.new_value", &sealed)?;
+        pending.push(PendingChange { id, new_value: field::display(&field, &value), field, created_at, expires_at });
+    }
+    Ok(pending)
 }
 
 /// Cancels one of the customer's own pending changes; its link stops working at once.

@@ -7,7 +7,7 @@ use crate::identity::RequestMeta;
 use crate::keys::{random_token, token_hash};
 use crate::mail::{self, messages, templates};
 use crate::store::Tx;
-use crate::{Error, Lang, Portal, Result};
+use crate::{Error, Lang, Portal, Result, vault};
 
 /// Stores a pending change and queues its confirmation mail, in one transaction. A newer request
 /// for the same field replaces an older one. Returns the pending change's id.
@@ -56,23 +56,15 @@ pub(crate) async fn open(
 ) -> Result<i64> {
     let new_value = new_value.to_string();
     let now = portal.now();
-    let (email, name, lang): (String, String, String) =
-        sqlx::query_as("SELECT email, full_name, preferred_language FROM customers WHERE id = $1")
-            .bind(customer_id)
-            .fetch_optional(&mut **tx)
-            .await?
-            .ok_or(Error::Unauthenticated)?;
-    let current = super::confirm::current_value(&mut **tx, customer_id, &field).await?;
+    let person = vault::customer::person(&mut **tx, portal, customer_id).await?.ok_or(Error::Unauthenticated)?;
+    let (email, name, lang) = (person.email, person.full_name, person.preferred_language);
+    let current = super::confirm::current_value(&mut **tx, portal, customer_id, &field).await?;
     let current = current.ok_or(Error::NotFound)?; // an address that is not theirs
     if current == new_value {
         return Err(Error::invalid(unchanged_field(&field), Problem::Unchanged));
     }
     if field == Field::Email {
-        let (taken,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE email = $1")
-            .bind(&new_value)
-            .fetch_one(&mut **tx)
-            .await?;
-        if taken > 0 {
+        if vault::customer::id_by_email(&mut **tx, portal, &new_value).await?.is_some() {
             return Err(Error::invalid("email", Problem::Taken));
         }
     }
@@ -92,6 +84,7 @@ pub(crate) async fn open(
     let token = random_token();
     let hash = token_hash(&token);
     let expires_at = now + portal.policy.change_link_secs;
+    let sealed_value = vault::customer::key(&mut **tx, portal, customer_id).await?.seal("pending_changes.new_value", &new_value)?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO pending_changes \
          (customer_id, field, target_id, new_value, payload_hash, token_hash, status, created_at, expires_at, request_id) \
@@ -100,7 +93,7 @@ pub(crate) async fn open(
     .bind(customer_id)
     .bind(field.key())
     .bind(field.target())
-    .bind(&new_value)
+    .bind(&sealed_value)
     .bind(super::payload_hash(portal, customer_id, &field, &new_value, &hash))
     .bind(&hash)
     .bind(now)

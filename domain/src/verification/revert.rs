@@ -7,7 +7,7 @@ use crate::error::LinkProblem;
 use crate::identity::RequestMeta;
 use crate::keys::token_hash;
 use crate::mail::{self, messages, templates};
-use crate::{Error, Lang, Portal, Result};
+use crate::{Error, Portal, Result, vault};
 
 #[derive(Debug, Clone)]
 pub struct RevertPreview {
@@ -35,6 +35,9 @@ async fn usable(portal: &Portal, token: &str) -> Result<Row> {
     .await?;
     let (id, customer_id, old_email, new_email, expires_at, used_at) =
         row.ok_or(Error::Link(LinkProblem::Unknown))?;
+    let key = vault::customer::key(portal.store.pool(), portal, customer_id).await?;
+    let old_email = key.open("email_reverts.old_email", &old_email)?;
+    let new_email = key.open("email_reverts.new_email", &new_email)?;
     if used_at.is_some() {
         return Err(Error::Link(LinkProblem::Used));
     }
@@ -63,14 +66,7 @@ pub async fn revert_email(portal: &Portal, token: &str, meta: &RequestMeta) -> R
     if claimed.rows_affected() != 1 {
         return Err(Error::Link(LinkProblem::Used));
     }
-    let restored = sqlx::query("UPDATE customers SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3")
-        .bind(&row.old_email)
-        .bind(now)
-        .bind(row.customer_id)
-        .execute(&mut *tx)
-        .await;
-    if let Err(e) = restored {
-        let e = Error::from(e);
+    if let Err(e) = vault::customer::set_email(&mut *tx, portal, row.customer_id, &row.old_email, now).await {
         // Someone registered the old address meanwhile; nothing sensible to restore to.
         return Err(if e.is_unique_violation() { Error::Link(LinkProblem::Altered) } else { e });
     }
@@ -96,12 +92,8 @@ pub async fn revert_email(portal: &Portal, token: &str, meta: &RequestMeta) -> R
         },
     )
     .await?;
-    let (name, lang): (String, String) =
-        sqlx::query_as("SELECT full_name, preferred_language FROM customers WHERE id = $1")
-            .bind(row.customer_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    let message = messages::email_restored(Lang::from_code(&lang).unwrap_or_default(), &name);
+    let person = vault::customer::existing_person(&mut *tx, portal, row.customer_id).await?;
+    let message = messages::email_restored(person.lang(), &person.full_name);
     mail::enqueue(&mut tx, portal, Some(row.customer_id), "email_restored", &templates::render(&row.old_email, &message)?).await?;
     tx.commit().await?;
     portal.wake_mail();

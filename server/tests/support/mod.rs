@@ -31,6 +31,7 @@ impl TestApp {
             site_root: "target/site".into(),
             public_url: None,
             master_key: MasterKey::Value(String::new()),
+            previous_master_key: None,
             demo: false,
             smtp_url,
             mail_from: "Custodia <privacy@custodia.test>".into(),
