@@ -176,6 +176,13 @@ mod tests {
     }
 
     #[test]
+    fn random_tokens_carry_256_bits_and_never_repeat() {
+        let tokens: std::collections::HashSet<String> = (0..10_000).map(|_| random_token()).collect();
+        assert_eq!(tokens.len(), 10_000);
+        assert!(tokens.iter().all(|t| is_token_shape(t) && URL_SAFE_NO_PAD.decode(t).unwrap().len() == 32));
+    }
+
+    #[test]
     fn lookup_hash_depends_on_key_and_purpose() {
         let a = Keys::from_master(&[1; 32]);
         let b = Keys::from_master(&[2; 32]);

@@ -20,6 +20,8 @@ on_both_backends!(
 async fn first_sign_in_enrolls_then_asks_for_a_code(portal: Portal) {
     let (token, secret, codes) = enrolled(&portal, "ana@example.test").await;
     assert_eq!(codes.len(), 10);
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM customers").fetch_one(portal.store.pool()).await.unwrap();
+    assert!(hash.starts_with("$argon2id$"), "passwords are held as Argon2id hashes only");
     assert_eq!(session(&portal, &token).await.unwrap().stage, Stage::Full);
 
     identity::sign_out(&portal, &token).await.unwrap();
@@ -143,7 +145,14 @@ async fn recovery_code_works_once_in_place_of_the_authenticator(portal: Portal) 
 }
 
 async fn recovery_codes_are_shown_once(portal: Portal) {
-    let (token, _, _) = enrolled(&portal, "hu@example.test").await;
+    let (token, _, codes) = enrolled(&portal, "hu@example.test").await;
+    // Held as keyed hashes only: none of the codes is in the database.
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT code_hash FROM recovery_codes").fetch_all(portal.store.pool()).await.unwrap();
+    assert_eq!(stored.len(), codes.len());
+    for (hash,) in &stored {
+        assert_eq!(hash.len(), 64);
+        assert!(codes.iter().all(|c| !hash.contains(c.as_str()) && !c.contains(hash.as_str())));
+    }
     let s = session(&portal, &token).await.unwrap();
     assert!(identity::take_recovery_codes(&portal, &s).await.unwrap().is_none());
 }

@@ -34,11 +34,21 @@ async fn pages_carry_security_headers_and_a_fresh_nonce(portal: Portal) {
         assert_eq!(h["x-frame-options"], "DENY");
         assert_eq!(h["referrer-policy"], "no-referrer");
         assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http");
+        assert_eq!(h["content-type"].to_str().unwrap().to_lowercase(), "text/html; charset=utf-8", "{path}");
         let body = res.text().await.unwrap();
         assert!(body.contains(&format!("nonce=\"{nonce}\"")), "{path}: inline scripts carry the nonce");
+        if path == "/sign-in" {
+            // Masked, and open to password managers and paste.
+            assert!(body.contains(r#"type="password""#) && body.contains(r#"autocomplete="current-password""#), "{body}");
+        }
         nonces.push(nonce);
     }
     assert_ne!(nonces[0], nonces[1], "a nonce is never reused");
+    // Only compiled assets are served: no source, no repository metadata.
+    for path in ["/.git/config", "/Cargo.toml", "/pkg/../Cargo.toml", "/migrations/sqlite/0001_foundation.sql"] {
+        let status = app.page(path, None).await.status();
+        assert!(status == 404 || status == 400, "{path}: {status}");
+    }
 
     let res = app.form("sign_in", None, &[("email", "a@example.test"), ("password", PASSWORD)]).await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
