@@ -15,6 +15,7 @@ pub mod new_request;
 pub mod not_found;
 pub mod recovery_codes;
 pub mod revert_email;
+pub mod password;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_in_code;

@@ -193,6 +193,18 @@ pub async fn address(portal: &Portal, address_id: i64) -> crate::verification::f
     found.into_iter().next().expect("the address").value
 }
 
+/// A second full sign-in for an enrolled customer, from another address and browser; its token.
+pub async fn another_session(portal: &Portal, email: &str, secret: &[u8]) -> String {
+    let meta = RequestMeta { ip: "198.51.100.7".into(), user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1".into() };
+    let SignInStep::NeedsCode(half) = identity::sign_in(portal, email, PASSWORD, &meta, None).await.unwrap() else {
+        panic!("an enrolled customer is asked for a code")
+    };
+    let s = session(portal, &half.token).await.unwrap();
+    portal.clock.advance(30);
+    let code = identity::totp::code_at(secret, portal.now()).unwrap();
+    identity::verify_second_factor(portal, &s, &code, &meta).await.unwrap().token
+}
+
 pub async fn session(portal: &Portal, token: &str) -> Option<Session> {
     identity::session::resolve(portal, token).await.unwrap()
 }

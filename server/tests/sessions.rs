@@ -1,10 +1,11 @@
 //! "Where you are signed in" over real HTTP, on both backends: the customer sees each live
 //! session with its browser and address, ends another one (whose cookie then stops working) or
-//! all the others; nobody ends someone else's; signing out clears the site's data.
+//! all the others; nobody ends someone else's; changing the password ends the others too;
+//! signing out clears the site's data.
 
 mod support;
 
-use domain::identity::{self, SignInStep, totp};
+use domain::identity::totp;
 use domain::on_both_backends;
 use domain::testing::*;
 use domain::Portal;
@@ -12,22 +13,10 @@ use support::*;
 
 on_both_backends!(a_customer_sees_and_ends_their_sessions);
 
-/// A second full sign-in for an enrolled customer, from another address and browser.
-async fn second_session(portal: &Portal, email: &str, secret: &[u8]) -> String {
-    let meta = identity::RequestMeta { ip: "198.51.100.7".into(), user_agent: "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Safari/604.1".into() };
-    let SignInStep::NeedsCode(half) = identity::sign_in(portal, email, PASSWORD, &meta, None).await.unwrap() else {
-        panic!("an enrolled customer is asked for a code")
-    };
-    let s = session(portal, &half.token).await.unwrap();
-    portal.clock.advance(30);
-    let code = totp::code_at(secret, portal.now()).unwrap();
-    identity::verify_second_factor(portal, &s, &code, &meta).await.unwrap().token
-}
-
 async fn a_customer_sees_and_ends_their_sessions(portal: Portal) {
     let (here, secret, _) = enrolled(&portal, "a@example.test").await;
     let (b, _, _) = enrolled(&portal, "b@example.test").await;
-    let phone = second_session(&portal, "a@example.test", &secret).await;
+    let phone = another_session(&portal, "a@example.test", &secret).await;
     let app = TestApp::start(portal).await;
 
     let page = app.page("/sessions", Some(&here)).await.text().await.unwrap();
@@ -53,11 +42,30 @@ async fn a_customer_sees_and_ends_their_sessions(portal: Portal) {
     assert_eq!(app.page("/my-data", Some(&here)).await.status(), 200);
 
     // "Sign out everywhere else" leaves only this browser.
-    let again = second_session(&app.portal, "a@example.test", &secret).await;
+    let again = another_session(&app.portal, "a@example.test", &secret).await;
     let res = app.form("end_other_sessions", Some(&here), &[]).await;
     assert_eq!(location(&res), "/sessions?e=sessions_ended");
     assert!(domain::testing::session(&app.portal, &again).await.is_none());
     assert!(domain::testing::session(&app.portal, &here).await.is_some());
+
+    // Changing the password, without JavaScript: a problem comes back beside its field; success
+    // ends every other session and says so.
+    let other = another_session(&app.portal, "a@example.test", &secret).await;
+    let form = app.page("/password", Some(&here)).await.text().await.unwrap();
+    assert!(form.contains(r#"name="current_password""#) && form.contains(r#"autocomplete="new-password""#), "{form}");
+    app.portal.clock.advance(30);
+    let code = totp::code_at(&secret, app.portal.now()).unwrap();
+    let new = "a much longer passphrase 2026";
+    let res = app.form("change_password", Some(&here), &[("current_password", "wrong but long enough"), ("new_password", new), ("code", &code)]).await;
+    assert_eq!(location(&res), "/password?e=current_password.malformed");
+    let form = app.page("/password?e=current_password.malformed", Some(&here)).await.text().await.unwrap();
+    assert!(form.contains("That is not your current password.") && form.contains(r#"aria-invalid="true""#), "{form}");
+    assert!(domain::testing::session(&app.portal, &other).await.is_some(), "nothing changed");
+    let res = app.form("change_password", Some(&here), &[("current_password", PASSWORD), ("new_password", new), ("code", &code)]).await;
+    assert_eq!(location(&res), "/sessions?e=password_changed");
+    assert!(app.page("/my-data", Some(&other)).await.status().is_redirection(), "the other session is over");
+    let page = app.page("/sessions?e=password_changed", Some(&here)).await.text().await.unwrap();
+    assert!(page.contains("Your password is changed."), "{page}");
 
     // Signing out tells the browser to forget the site's data.
     let res = app.form("sign_out", Some(&here), &[]).await;

@@ -21,6 +21,7 @@ pub mod reply_request;
 pub mod request_change;
 pub mod revert_email;
 pub mod second_factor;
+pub mod password;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;

@@ -3,6 +3,7 @@
 pub mod devices;
 pub mod enrollment;
 pub mod password;
+pub mod password_change;
 pub mod recovery;
 pub mod session;
 pub mod step_up;

@@ -92,6 +92,15 @@ const TEXTS: &[(&str, [&str; 3])] = &[
         ],
     ),
     // A recovery code used in place of the authenticator.
+    ("password.subject", ["Your password was changed", "Tu contraseña ha cambiado", "La tua password è stata cambiata"]),
+    (
+        "password.intro",
+        [
+            "The password of your account was changed on {when}. {ended} other signed-in browsers and devices were signed out.",
+            "La contraseña de tu cuenta se cambió el {when}. Se cerró la sesión en {ended} otros navegadores y dispositivos.",
+            "La password del tuo account è stata cambiata il {when}. {ended} altri browser e dispositivi collegati sono stati disconnessi.",
+        ],
+    ),
     ("recovery.subject", ["A recovery code was used", "Se ha usado un código de recuperación", "È stato usato un codice di recupero"]),
     (
         "recovery.intro",
