@@ -7,7 +7,7 @@ RUST_TESTS := -p domain -p server
 # wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export asvs
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -64,6 +64,13 @@ bench-erasure:
 bench-export:
 	scripts/setup.sh bench
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo run --release -p server --example export_bench
+
+## bench-load: 200 concurrent users on loopback against the release server, SQLite then
+## PostgreSQL: a minute of "My data" only, then ten minutes of mixed flows (LOAD_SECS, LOAD_USERS,
+## LOAD_BASELINE_SECS, LOAD_BACKENDS to change); prints throughput, p50/p99, errors and memory.
+bench-load:
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo build --release -p server --bin server --example load_bench
+	target/release/examples/load_bench
 
 ## asvs: the ASVS 5.0 mapping in docs/security.md, strictly: fails while any requirement in scope
 ## has no test (the gaps it lists). `make test` runs the same check without the strict part.

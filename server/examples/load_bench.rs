@@ -1,0 +1,280 @@
+//! Load benchmark (run on demand: `make bench-load`, not a timed test).
+//!
+//! Starts the release server binary on loopback against a fresh SQLite file and a fresh
+//! PostgreSQL database (`LOAD_BACKENDS=sqlite,postgres`), seeds 200 enrolled customers, each
+//! with a signed-in session, and runs 200 concurrent users (`LOAD_USERS`):
+//!
+//! 1. baseline, `LOAD_BASELINE_SECS` (default 60): every user reads their "My data" page;
+//! 2. mixed, `LOAD_SECS` (default 600): each user picks, per request, "My data" (60 %), the
+//!    consent center (10 %), "Where you are signed in" (10 %), turning a consent purpose on or
+//!    off (10 %, a write with a receipt) or signing in with a password (10 %, an Argon2id hash).
+//!
+//! Prints per flow: requests, errors (any status but the expected one, or no answer), p50, p99,
+//! max, and throughput; the server's resident memory when idle after start-up and its peak.
+//! Targets (issue #7): "My data" at least 2,000 req/s with p99 at most 50 ms; idle memory at most
+//! 30 MiB; with sign-ins in the mix, the other pages' p99 at most 2x the baseline's.
+//! The load generator runs on the same machine (2 cores here), so it takes CPU from the server.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use domain::testing::{TestDb, enrolled, free_port, test_master_key_base64, wait_healthy, PASSWORD};
+use domain::Backend;
+use tokio::sync::Mutex;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Flow {
+    MyData,
+    Consent,
+    Sessions,
+    SetConsent,
+    SignIn,
+}
+
+const FLOWS: [Flow; 5] = [Flow::MyData, Flow::Consent, Flow::Sessions, Flow::SetConsent, Flow::SignIn];
+
+impl Flow {
+    fn name(self) -> &'static str {
+        match self {
+            Flow::MyData => "GET /my-data (signed in)",
+            Flow::Consent => "GET /consent (signed in)",
+            Flow::Sessions => "GET /sessions (signed in)",
+            Flow::SetConsent => "POST set_consent (write + receipt)",
+            Flow::SignIn => "POST sign_in (Argon2id)",
+        }
+    }
+
+    /// Picks a flow for the mixed phase from a random number in 0..100.
+    fn mixed(roll: u32) -> Flow {
+        match roll {
+            0..60 => Flow::MyData,
+            60..70 => Flow::Consent,
+            70..80 => Flow::Sessions,
+            80..90 => Flow::SetConsent,
+            _ => Flow::SignIn,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    micros: Vec<Vec<u32>>,
+    errors: Vec<u64>,
+}
+
+impl Tally {
+    fn new() -> Self {
+        Tally { micros: vec![Vec::new(); FLOWS.len()], errors: vec![0; FLOWS.len()] }
+    }
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let users = env_u64("LOAD_USERS", 200) as usize;
+    let baseline = Duration::from_secs(env_u64("LOAD_BASELINE_SECS", 60));
+    let mixed = Duration::from_secs(env_u64("LOAD_SECS", 600));
+    let backends = std::env::var("LOAD_BACKENDS").unwrap_or_else(|_| "sqlite,postgres".into());
+    for name in backends.split(',') {
+        let backend = match name.trim() {
+            "sqlite" => Backend::Sqlite,
+            "postgres" => Backend::Postgres,
+            other => panic!("unknown backend {other}"),
+        };
+        run(backend, users, baseline, mixed).await;
+    }
+}
+
+fn server_binary() -> std::path::PathBuf {
+    // target/release/examples/load_bench -> target/release/server
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().parent().unwrap().join("server");
+    assert!(bin.exists(), "build the server first: cargo build --release -p server (make bench-load does)");
+    bin
+}
+
+fn start(url: &str, port: u16) -> Child {
+    Command::new(server_binary())
+        .env("DATABASE_URL", url)
+        .env("CUSTODIA_ADDR", format!("127.0.0.1:{port}"))
+        .env("CUSTODIA_MASTER_KEY", test_master_key_base64())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server")
+}
+
+/// (resident, peak resident) of a process, in KiB, from /proc.
+fn memory(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.split_whitespace().next()).and_then(|n| n.parse().ok()).unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration) {
+    let Some(db) = TestDb::new(backend).await else {
+        println!("\n{backend:?}: skipped (no database)");
+        return;
+    };
+    // One customer per user, each signed in once (their session is what the load uses).
+    let mut people = Vec::with_capacity(users);
+    for i in 0..users {
+        let email = format!("load{i}@example.test");
+        let (token, _, _) = enrolled(&db.portal, &email).await;
+        people.push((email, token));
+    }
+    let port = free_port();
+    let mut server = start(&db.url, port);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(users)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    wait_healthy(&client, port).await;
+    // Idle: started, one page served per customer (caches warm), then left alone for a moment.
+    for (_, token) in people.iter().take(20) {
+        let _ = request(&client, port, Flow::MyData, token, "", 0).await;
+    }
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let (idle_kib, _) = memory(server.id());
+
+    println!("\n### {backend:?}: {users} concurrent users on loopback\n");
+    println!("Idle memory after start-up: {:.1} MiB resident\n", idle_kib as f64 / 1024.0);
+    let base = phase(&client, port, &people, baseline, false).await;
+    report(&format!("Baseline, {} s, \"My data\" only", baseline.as_secs()), &base, baseline);
+    let mix = phase(&client, port, &people, mixed, true).await;
+    report(&format!("Mixed flows, {} s", mixed.as_secs()), &mix, mixed);
+    let (_, peak_kib) = memory(server.id());
+    println!("Peak memory (VmHWM) over the run: {:.1} MiB\n", peak_kib as f64 / 1024.0);
+    let p99 = |t: &Tally, f: Flow| percentile(&t.micros[f as usize], 0.99);
+    let base_p99 = p99(&base, Flow::MyData);
+    for f in [Flow::MyData, Flow::Consent, Flow::Sessions] {
+        if !mix.micros[f as usize].is_empty() && base_p99 > 0 {
+            println!("- {}: p99 with sign-ins in the mix {:.1} ms = {:.2}x the baseline's \"My data\" p99", f.name(), p99(&mix, f) as f64 / 1000.0, p99(&mix, f) as f64 / base_p99 as f64);
+        }
+    }
+    server.kill().ok();
+    server.wait().ok();
+    db.finish().await;
+}
+
+async fn phase(client: &reqwest::Client, port: u16, people: &[(String, String)], length: Duration, mixed: bool) -> Tally {
+    let tally = Arc::new(Mutex::new(Tally::new()));
+    let until = Instant::now() + length;
+    let mut tasks = Vec::new();
+    for (i, (email, token)) in people.iter().enumerate() {
+        let (client, tally, email, token) = (client.clone(), tally.clone(), email.clone(), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut local = Tally::new();
+            let mut seed = 0x9E37_79B9_7F4A_7C15u64 ^ (i as u64 + 1);
+            let mut n = 0u64;
+            while Instant::now() < until {
+                // xorshift: a cheap, reproducible mix per user.
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let flow = if mixed { Flow::mixed((seed % 100) as u32) } else { Flow::MyData };
+                let started = Instant::now();
+                let ok = request(&client, port, flow, &token, &email, n).await;
+                local.micros[flow as usize].push(started.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                if !ok {
+                    local.errors[flow as usize] += 1;
+                }
+                n += 1;
+            }
+            let mut all = tally.lock().await;
+            for f in 0..FLOWS.len() {
+                all.micros[f].append(&mut local.micros[f]);
+                all.errors[f] += local.errors[f];
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    Arc::try_unwrap(tally).ok().unwrap().into_inner()
+}
+
+/// One request of a flow; true when the answer is the expected one.
+async fn request(client: &reqwest::Client, port: u16, flow: Flow, token: &str, email: &str, n: u64) -> bool {
+    let origin = format!("http://127.0.0.1:{port}");
+    let cookie = format!("custodia_session={token}");
+    let res = match flow {
+        Flow::MyData => client.get(format!("{origin}/my-data")).header("cookie", &cookie).send().await,
+        Flow::Consent => client.get(format!("{origin}/consent")).header("cookie", &cookie).send().await,
+        Flow::Sessions => client.get(format!("{origin}/sessions")).header("cookie", &cookie).send().await,
+        Flow::SetConsent => {
+            let choice = if n % 2 == 0 { "give" } else { "withdraw" };
+            client
+                .post(format!("{origin}/api/set_consent"))
+                .header("cookie", &cookie)
+                .header("origin", &origin)
+                .header("accept", "text/html")
+                .form(&[("purpose", "analytics"), ("choice", choice)])
+                .send()
+                .await
+        }
+        Flow::SignIn => {
+            client
+                .post(format!("{origin}/api/sign_in"))
+                .header("origin", &origin)
+                .header("accept", "text/html")
+                .form(&[("email", email), ("password", PASSWORD)])
+                .send()
+                .await
+        }
+    };
+    let Ok(res) = res else { return false };
+    let status = res.status().as_u16();
+    let location = res.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    // Read the whole body: a page is served only when it has been sent.
+    let _ = res.bytes().await;
+    match flow {
+        Flow::MyData | Flow::Consent | Flow::Sessions => status == 200,
+        Flow::SetConsent => status == 302 && location.starts_with("/consent?e=consent_"),
+        Flow::SignIn => status == 302 && location.starts_with("/sign-in/code"),
+    }
+}
+
+fn percentile(sorted_or_not: &[u32], q: f64) -> u32 {
+    if sorted_or_not.is_empty() {
+        return 0;
+    }
+    let mut v = sorted_or_not.to_vec();
+    v.sort_unstable();
+    v[((v.len() as f64 - 1.0) * q).round() as usize]
+}
+
+fn report(title: &str, t: &Tally, length: Duration) {
+    println!("{title}:\n");
+    println!("| Flow | Requests | Errors | Throughput | p50 | p99 | max |");
+    println!("|---|---|---|---|---|---|---|");
+    let mut total = 0usize;
+    for f in FLOWS {
+        let v = &t.micros[f as usize];
+        if v.is_empty() {
+            continue;
+        }
+        total += v.len();
+        let ms = |q: f64| percentile(v, q) as f64 / 1000.0;
+        println!(
+            "| {} | {} | {} | {:.0} req/s | {:.1} ms | {:.1} ms | {:.1} ms |",
+            f.name(),
+            v.len(),
+            t.errors[f as usize],
+            v.len() as f64 / length.as_secs_f64(),
+            ms(0.5),
+            ms(0.99),
+            ms(1.0)
+        );
+    }
+    println!("| all | {total} | {} | {:.0} req/s | | | |\n", t.errors.iter().sum::<u64>(), total as f64 / length.as_secs_f64());
+}
