@@ -5,7 +5,6 @@
 //! is told by mail: all in one transaction.
 
 use super::password::{self, MAX_LEN};
-use super::sign_in::fail;
 use super::{RequestMeta, Session, Stage, step_up};
 use crate::audit::{self, Actor, Entry};
 use crate::error::Problem;
@@ -37,9 +36,8 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
     let (stored,): (String,) =
         sqlx::query_as("SELECT password_hash FROM customers WHERE id = $1").bind(customer).fetch_one(portal.store.pool()).await?;
     if !password::verify(current, Some(stored)).await? {
-        let person = vault::customer::existing_person(portal.store.pool(), portal, customer).await?;
-        let subjects = super::throttle::Subjects::new(portal, &person.email, &meta.ip);
-        fail(portal, &subjects, Some(customer), "current password", meta).await?;
+        // Counted against the account like a wrong code (the step-up holds its throttle keys).
+        step.refuse(portal, "current password", meta).await?;
         return Err(Error::invalid("current_password", Problem::Malformed));
     }
     let hash = password::hash(new).await?;
