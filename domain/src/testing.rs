@@ -170,12 +170,7 @@ pub async fn person(portal: &Portal, id: i64) -> crate::vault::Person {
 pub async fn set_fields(portal: &Portal, id: i64, fields: &[(&'static str, Option<&str>)]) {
     let key = crate::vault::customer::key(portal.store.pool(), portal, id).await.unwrap();
     for (column, value) in fields {
-        let sealed_as = match *column {
-            "full_name" => "customers.full_name",
-            "phone" => "customers.phone",
-            "date_of_birth" => "customers.date_of_birth",
-            other => panic!("not a sealed customer field: {other}"),
-        };
+        let sealed_as = crate::vault::customer::sealed_customer_column(column).expect("a sealed customer field");
         sqlx::query(&format!("UPDATE customers SET {column} = $1 WHERE id = $2"))
             .bind(key.seal_opt(sealed_as, *value).unwrap())
             .bind(id)

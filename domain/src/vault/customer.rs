@@ -36,6 +36,18 @@ pub const SEALED_COLUMNS: [&str; 13] = [
     "email_reverts.new_email",
 ];
 
+/// The sealed name of a column of `customers` that holds a personal field (None: a setting such
+/// as the language, kept plain).
+pub fn sealed_customer_column(column: &str) -> Option<&'static str> {
+    match column {
+        "email" => Some("customers.email"),
+        "full_name" => Some("customers.full_name"),
+        "phone" => Some("customers.phone"),
+        "date_of_birth" => Some("customers.date_of_birth"),
+        _ => None,
+    }
+}
+
 pub struct CustomerKey {
     aead: Aes256Gcm,
 }

@@ -319,17 +319,9 @@ async fn apply(tx: &mut Tx, portal: &Portal, customer: i64, row: &Row, email: &s
 /// `column` comes from the match above, never from input. Personal fields are sealed; the
 /// language is a setting, kept plain.
 async fn set_column(tx: &mut Tx, portal: &Portal, customer: i64, column: &'static str, value: Option<&String>, now: i64) -> Result<()> {
-    let stored = match column {
-        "full_name" | "phone" | "date_of_birth" => {
-            let key = vault::customer::key(&mut **tx, portal, customer).await?;
-            let sealed_column = match column {
-                "full_name" => "customers.full_name",
-                "phone" => "customers.phone",
-                _ => "customers.date_of_birth",
-            };
-            key.seal_opt(sealed_column, value.map(String::as_str))?
-        }
-        _ => value.cloned(),
+    let stored = match vault::customer::sealed_customer_column(column) {
+        Some(sealed_as) => vault::customer::key(&mut **tx, portal, customer).await?.seal_opt(sealed_as, value.map(String::as_str))?,
+        None => value.cloned(),
     };
     sqlx::query(&format!("UPDATE customers SET {column} = $1, updated_at = $2 WHERE id = $3"))
         .bind(stored)
