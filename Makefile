@@ -7,7 +7,7 @@ RUST_TESTS := -p domain -p server
 # wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs faults
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -53,6 +53,14 @@ first-load: setup-core
 	  CUSTODIA_MASTER_KEY_FILE=$$dir/master.key RUST_LOG=warn ./target/release/server > $$dir/server.log 2>&1 & pid=$$!; \
 	for i in $$(seq 1 50); do curl -sf http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done; \
 	node scripts/first-load.mjs; status=$$?; kill $$pid; rm -rf $$dir; exit $$status
+
+## faults: the fault suites at full length, on SQLite and PostgreSQL: 200 SIGKILLs per backend at
+## random moments of confirmation, erasure and export (CI runs 20), and SMTP down for the length
+## of 1,000 confirmations. CRASH_SEED repeats a run's kill moments.
+faults: clean-test-databases
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" CUSTODIA_REQUIRE_PG=1 CRASH_KILLS=$${CRASH_KILLS:-200} \
+	  cargo test -p server --test crash -- --nocapture --test-threads 2
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" CUSTODIA_REQUIRE_PG=1 cargo test -p domain --test mail_delivery -- --nocapture
 
 ## bench-erasure: erase a customer with 1,000,000 activity rows on SQLite and PostgreSQL while
 ## another customer reads "My data"; prints wall time and that page's latency before and during.

@@ -47,21 +47,9 @@ const HOSTILE: &[&str] = &[
     "NaN",
 ];
 
-/// A small xorshift generator: reproducible from its seed, no dependency.
-struct Gen(u64);
+use support::Gen;
 
 impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
     /// A value: a corpus entry, a mutation of one, or random characters from every plane.
     fn value(&mut self) -> String {
         match self.below(4) {
@@ -109,7 +97,6 @@ async fn check(res: reqwest::Response, what: &str) {
 
 async fn generated_hostile_input_is_refused_or_stored_as_text_never_a_failure(portal: Portal) {
     let cases: usize = std::env::var("BAD_INPUT_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12);
-    let seed: u64 = std::env::var("BAD_INPUT_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5eed_c0de);
     let (customer, _, _) = enrolled(&portal, "a@example.test").await;
     let id = customer_id(&portal, "a@example.test").await;
     let request = domain::requests::submit(&portal, id, "orders", "Order 1042 is not mine; please check it.", &meta()).await.unwrap();
@@ -153,7 +140,8 @@ async fn generated_hostile_input_is_refused_or_stored_as_text_never_a_failure(po
             ("approx_affected", None), ("consequences", None), ("measures", None)]),
     ];
 
-    let mut values_from = Gen(seed);
+    let mut values_from = Gen::from_env("BAD_INPUT_SEED", 0x5eed_c0de);
+    let seed = values_from.0;
     let mut sent = 0;
     for (endpoint, cookie, fields) in &functions {
         for case in 0..cases {

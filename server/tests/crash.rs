@@ -1,16 +1,32 @@
 //! The real server binary killed with SIGKILL while it confirms changes: every change is either
 //! fully applied (data, link consumed, audit row, activity row, notice queued) or not at all.
 //! On SQLite and PostgreSQL; the SQLite file passes `PRAGMA integrity_check` afterwards.
+//! Also the erasure and export jobs killed part-way. `CRASH_KILLS` kills per backend (20 by
+//! default, `make faults` runs 200), at moments drawn from `CRASH_SEED` (printed; the clock's
+//! nanoseconds when unset, so every run probes other moments).
+
+mod support;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+
+use support::Gen;
 
 use domain::identity::totp;
 use domain::testing::*;
 use domain::verification::{self, Field, NewValue};
 use domain::{Backend, Portal};
 
-const ROUNDS: usize = 12;
+/// This suite's share (in percent) of `CRASH_KILLS`: confirmation 60, erasure 20, export 20.
+fn kills(share: u64) -> u64 {
+    let total: u64 = std::env::var("CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    (total * share / 100).max(1)
+}
+
+fn moments() -> Gen {
+    let clock = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    Gen::from_env("CRASH_SEED", u64::from(clock))
+}
 
 fn start_server(db_url: &str, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_server"))
@@ -60,7 +76,8 @@ async fn killed_mid_confirmation(backend: Backend) {
     let portal = db.portal.clone();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let (mut applied, mut untouched) = (0, 0);
-    for round in 0..ROUNDS {
+    let mut moment = moments();
+    for round in 0..kills(60) {
         // A fresh customer per round: each has its own unused TOTP steps.
         let email = format!("crash{round}@example.test");
         let (_, secret, _) = enrolled(&portal, &email).await;
@@ -82,8 +99,8 @@ async fn killed_mid_confirmation(backend: Backend) {
             .header("accept", "text/html")
             .form(&[("token", token.as_str()), ("code", code.as_str())])
             .send();
-        // Kill at a different moment each round: before, during or after the transaction.
-        let delay = Duration::from_micros((round as u64 * 1_700) % 12_000);
+        // Kill at a random moment: before, during or after the transaction.
+        let delay = Duration::from_micros(moment.below(12_000));
         tokio::select! {
             _ = request => {}
             _ = tokio::time::sleep(delay) => {}
@@ -130,7 +147,9 @@ async fn erasure_killed_half_way(backend: Backend) {
     let Some(db) = TestDb::new(backend).await else { return };
     let portal = db.portal.clone();
     let mut half_way = 0;
-    for round in 0..4u64 {
+    let rounds = kills(20);
+    let mut moment = moments();
+    for round in 0..rounds {
         let email = format!("erase{round}@example.test");
         enrolled(&portal, &email).await;
         let customer = customer_id(&portal, &email).await;
@@ -165,7 +184,7 @@ async fn erasure_killed_half_way(backend: Backend) {
                 .expect("start the erasure command")
         };
         let mut child = run("0");
-        // Kill at a different moment each round, once the job has claimed and prepared it.
+        // Kill at a random moment once the job has claimed and prepared it.
         for _ in 0..2000 {
             let (prepared,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM erasures WHERE reference = $1 AND receipt_enc IS NOT NULL")
                 .bind(format!("ER-crash{round}"))
@@ -177,7 +196,7 @@ async fn erasure_killed_half_way(backend: Backend) {
             }
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
-        tokio::time::sleep(Duration::from_millis(round * 15)).await;
+        tokio::time::sleep(Duration::from_millis(moment.below(50))).await;
         child.kill().unwrap();
         child.wait().unwrap();
         db.settle().await;
@@ -216,9 +235,9 @@ async fn erasure_killed_half_way(backend: Backend) {
         .fetch_one(portal.store.pool())
         .await
         .unwrap();
-    assert_eq!(receipts, 4, "one receipt per erasure, however many runs");
-    assert_eq!(mailbox, 4);
-    eprintln!("{backend:?}: {half_way} of 4 erasures were killed half-way and resumed");
+    assert_eq!(receipts, rounds as i64, "one receipt per erasure, however many runs");
+    assert_eq!(mailbox, rounds as i64);
+    eprintln!("{backend:?}: {half_way} of {rounds} erasures were killed half-way and resumed");
     assert!(half_way >= 1, "at least one run was cut off mid-erasure");
     if backend == Backend::Sqlite {
         let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(portal.store.pool()).await.unwrap();
@@ -244,7 +263,8 @@ async fn export_killed_mid_build(backend: Backend) {
     let Some(db) = TestDb::new(backend).await else { return };
     let portal = db.portal.clone();
     let mut cut = 0;
-    let rounds = 3u64;
+    let rounds = kills(20);
+    let mut moment = moments();
     for round in 0..rounds {
         let email = format!("export{round}@example.test");
         let (_, secret, _) = enrolled(&portal, &email).await;
@@ -278,8 +298,8 @@ async fn export_killed_mid_build(backend: Backend) {
                 .expect("start the export command")
         };
         let mut child = run();
-        // Kill at a different point of the build each round, once it is under way.
-        let threshold = 5 + round as i64 * 25;
+        // Kill at a random point of the build, once it is under way.
+        let threshold = 2 + moment.below(80) as i64;
         for _ in 0..3000 {
             let (progress,): (i64,) = sqlx::query_as("SELECT progress FROM exports WHERE public_id = $1").bind(&public_id).fetch_one(portal.store.pool()).await.unwrap();
             if progress >= threshold {

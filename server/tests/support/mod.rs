@@ -140,3 +140,27 @@ pub fn set_session(res: &Response) -> Option<String> {
         .find_map(|c| c.strip_prefix("custodia_session="))
         .map(|rest| rest.split(';').next().unwrap_or_default().to_string())
 }
+
+/// A small xorshift generator: reproducible from its seed, no dependency.
+pub struct Gen(pub u64);
+
+impl Gen {
+    /// Seeded from the variable `var` when set, else from `default`; the seed is printed so a
+    /// failing run can be repeated.
+    pub fn from_env(var: &str, default: u64) -> Gen {
+        let seed = std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default).max(1);
+        eprintln!("{var}={seed}");
+        Gen(seed)
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
