@@ -1,5 +1,6 @@
 //! View pieces shared by pages.
 
+pub mod authenticator_key;
 pub mod category;
 pub mod erasure_banner;
 pub mod failure;

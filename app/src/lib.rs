@@ -18,7 +18,7 @@ use crate::pages::{
     revert_email::RevertEmailPage, new_request::NewRequestPage,
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
-    access_log::AccessLogPage, my_request::MyRequestPage, consent::ConsentPage, erasure::ErasurePage, export::ExportPage, sessions::SessionsPage, password::PasswordPage,
+    access_log::AccessLogPage, my_request::MyRequestPage, consent::ConsentPage, erasure::ErasurePage, export::ExportPage, sessions::SessionsPage, password::PasswordPage, authenticator::AuthenticatorPage,
     staff::{customer::StaffCustomerPage, incident::StaffIncidentPage, incidents::StaffIncidentsPage, records::StaffRecordsPage, oversight::StaffOversightPage, policy::StaffPolicyPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
 };
 
@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/authenticator") view=AuthenticatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/sign-in") view=StaffSignInPage/>
                     <Route path=path!("/staff") view=StaffQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/requests/:id") view=StaffRequestPage ssr=SsrMode::Async/>

@@ -1,6 +1,7 @@
 //! One page per file.
 
 pub mod access_log;
+pub mod authenticator;
 pub mod change;
 pub mod confirm;
 pub mod confirmed;

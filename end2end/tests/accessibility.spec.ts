@@ -46,7 +46,7 @@ test('customer pages have no WCAG A/AA violations', async ({ page }) => {
   for (const path of ['/my-data', '/my-data?e=change_sent', '/change/phone', '/change/phone?e=phone.malformed',
     '/requests/new?subject=date_of_birth', '/requests/new?subject=privacy', '/access-log',
     '/consent', '/consent?e=consent_given&p=analytics', '/erasure', '/erasure?e=erasure_sent', '/sessions',
-    '/export', '/export?e=credentials&f=ask', '/password', '/password?e=current_password.malformed']) {
+    '/export', '/export?e=credentials&f=ask', '/password', '/password?e=current_password.malformed', '/authenticator', '/authenticator?e=code.wrong']) {
     await audit(page, path);
   }
 });

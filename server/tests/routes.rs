@@ -79,6 +79,7 @@ async fn every_page_answers_each_role_as_it_should(portal: Portal) {
         ("/export", "/export", [sign_in, Ok, Ok, sign_in, sign_in]),
         ("/sessions", "/sessions", [sign_in, Ok, Ok, sign_in, sign_in]),
         ("/password", "/password", [sign_in, Ok, Ok, sign_in, sign_in]),
+        ("/authenticator", "/authenticator", [sign_in, Ok, Ok, sign_in, sign_in]),
         // The staff console; oversight, incidents, records and the policy for DPOs only.
         ("/staff", "/staff", [staff_in, staff_in, staff_in, Ok, Ok]),
         ("/staff/requests/{id}", staff_request, [staff_in, staff_in, staff_in, Ok, Ok]),

@@ -1,7 +1,7 @@
 //! "Where you are signed in" over real HTTP, on both backends: the customer sees each live
 //! session with its browser and address, ends another one (whose cookie then stops working) or
-//! all the others; nobody ends someone else's; changing the password ends the others too;
-//! signing out clears the site's data.
+//! all the others; nobody ends someone else's; changing the password or replacing the
+//! authenticator app ends the others too; signing out clears the site's data.
 
 mod support;
 
@@ -11,7 +11,7 @@ use domain::testing::*;
 use domain::Portal;
 use support::*;
 
-on_both_backends!(a_customer_sees_and_ends_their_sessions);
+on_both_backends!(a_customer_sees_and_ends_their_sessions, replacing_the_authenticator_without_javascript_ends_the_other_sessions);
 
 async fn a_customer_sees_and_ends_their_sessions(portal: Portal) {
     let (here, secret, _) = enrolled(&portal, "a@example.test").await;
@@ -71,4 +71,48 @@ async fn a_customer_sees_and_ends_their_sessions(portal: Portal) {
     let res = app.form("sign_out", Some(&here), &[]).await;
     let clear = res.headers().get("clear-site-data").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
     assert!(clear.contains("\"cookies\"") && clear.contains("\"storage\""), "{clear:?}");
+}
+
+async fn replacing_the_authenticator_without_javascript_ends_the_other_sessions(portal: Portal) {
+    let (here, secret, _) = enrolled(&portal, "a@example.test").await;
+    let phone = another_session(&portal, "a@example.test", &secret).await;
+    let app = TestApp::start(portal).await;
+    let sessions = app.page("/sessions", Some(&here)).await.text().await.unwrap();
+    assert!(sessions.contains(r#"href="/authenticator""#), "linked from the sessions page");
+
+    // First: the password and a code from the present app. A wrong code comes back beside it.
+    let form = app.page("/authenticator", Some(&here)).await.text().await.unwrap();
+    assert!(form.contains(r#"action="/api/start_authenticator_change""#) && !form.contains("totp-key"), "{form}");
+    let res = app.form("start_authenticator_change", Some(&here), &[("current_password", PASSWORD), ("code", "000000")]).await;
+    assert_eq!(location(&res), "/authenticator?e=code.wrong");
+    let form = app.page("/authenticator?e=code.wrong", Some(&here)).await.text().await.unwrap();
+    assert!(form.contains("That code is not right.") && form.contains(r#"aria-invalid="true""#), "{form}");
+    app.portal.clock.advance(30);
+    let code = totp::code_at(&secret, app.portal.now()).unwrap();
+    let res = app.form("start_authenticator_change", Some(&here), &[("current_password", PASSWORD), ("code", &code)]).await;
+    assert_eq!(location(&res), "/authenticator");
+
+    // Then: the new key, as a QR code and as text, and a code from the app it went into.
+    let page = app.page("/authenticator", Some(&here)).await.text().await.unwrap();
+    assert!(page.contains("<svg") && page.contains(r#"action="/api/finish_authenticator_change""#), "{page}");
+    let key = {
+        let at = page.find(r#"data-key=""#).expect("the key as text") + 10;
+        page[at..at + page[at..].find('"').unwrap()].to_string()
+    };
+    let new_secret = totp::secret_from_base32(&key).unwrap();
+    assert_ne!(new_secret, secret);
+    let res = app.form("finish_authenticator_change", Some(&here), &[("new_code", "12")]).await;
+    assert_eq!(location(&res), "/authenticator?e=new_code.malformed");
+    assert_eq!(app.page("/my-data", Some(&phone)).await.status(), 200, "nothing changed yet");
+    app.portal.clock.advance(30);
+    let code = totp::code_at(&new_secret, app.portal.now()).unwrap();
+    let res = app.form("finish_authenticator_change", Some(&here), &[("new_code", &code)]).await;
+    assert_eq!(location(&res), "/recovery-codes?e=authenticator_changed");
+    assert!(app.page("/my-data", Some(&phone)).await.status().is_redirection(), "the phone is signed out");
+    let page = app.page("/recovery-codes?e=authenticator_changed", Some(&here)).await.text().await.unwrap();
+    assert!(page.contains("Your new authenticator app is set up."), "{page}");
+    assert_eq!(page.matches("<li><code>").count(), 10, "ten new recovery codes: {page}");
+    // Finishing twice finds nothing open.
+    let res = app.form("finish_authenticator_change", Some(&here), &[("new_code", &code)]).await;
+    assert_eq!(location(&res), "/authenticator?e=authenticator_start_again");
 }

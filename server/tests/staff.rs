@@ -200,6 +200,11 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         ("password_page", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("change_password", vec![("current_password", PASSWORD), ("new_password", "short"), ("code", "123456")],
             Expect::Form([sign_in, "/password?e=new_password.malformed", "/password?e=new_password.malformed", sign_in, sign_in])),
+        ("authenticator_page", vec![], Expect::Read([401, 200, 200, 401, 401])),
+        ("start_authenticator_change", vec![("current_password", PASSWORD), ("code", "")],
+            Expect::Form([sign_in, "/authenticator?e=code.required", "/authenticator?e=code.required", sign_in, sign_in])),
+        ("finish_authenticator_change", vec![("new_code", "123456")],
+            Expect::Form([sign_in, "/authenticator?e=authenticator_start_again", "/authenticator?e=authenticator_start_again", sign_in, sign_in])),
         // Erasure: each customer their own; staff cannot ask for a customer's erasure.
         ("erasure_preview", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("request_erasure", vec![], Expect::Form([sign_in, "/erasure?e=erasure_sent", "/erasure?e=erasure_sent", sign_in, sign_in])),

@@ -21,12 +21,14 @@ pub async fn enrollment() -> Result<EnrollmentView, AppError> {
     let portal = portal()?;
     let session = require_session(&portal, Stage::NeedsEnrollment).await?;
     let e = domain::identity::enrollment(&portal, &session).await.map_err(internal)?;
-    Ok(EnrollmentView {
-        account: e.account,
-        issuer: domain::identity::enrollment::ISSUER.to_string(),
-        key: e.secret_base32,
-        qr_svg: e.qr_svg,
-    })
+    Ok(EnrollmentView::from(e))
+}
+
+#[cfg(feature = "ssr")]
+impl From<domain::identity::Enrollment> for EnrollmentView {
+    fn from(e: domain::identity::Enrollment) -> Self {
+        EnrollmentView { account: e.account, issuer: domain::identity::enrollment::ISSUER.to_string(), key: e.secret_base32, qr_svg: e.qr_svg }
+    }
 }
 
 /// The first code from the newly added authenticator.

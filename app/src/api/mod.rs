@@ -2,6 +2,7 @@
 //! always comes from the session on the server, never from the request's arguments.
 
 pub mod access_log;
+pub mod authenticator;
 pub mod cancel_change;
 pub mod change_form;
 pub mod change_link;

@@ -7,7 +7,7 @@ use leptos_router::components::Redirect;
 use super::outcome;
 use crate::api::AppError;
 use crate::api::enrollment::{EnrollmentView, enrollment};
-use crate::components::{field::Field, notice::Notice};
+use crate::components::{authenticator_key::AuthenticatorKey, field::Field, notice::Notice};
 use crate::i18n::{message, t, use_lang};
 
 /// First sign-in: add Custodia to an authenticator app and prove it with a first code.
@@ -42,14 +42,6 @@ fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
     let notice = Signal::derive(move || {
         code.get().filter(|c| !c.starts_with("code") && c != "credentials").map(|c| (message(lang, &c), true))
     });
-    // Groups of four are easier to type into an app by hand.
-    let grouped = view
-        .key
-        .as_bytes()
-        .chunks(4)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
     view! {
         <p class="lead">{t(lang, "enroll.lead")}</p>
         <Notice message=notice/>
@@ -57,21 +49,7 @@ fn EnrollSteps(view: EnrollmentView) -> impl IntoView {
             <li>{t(lang, "enroll.step_app")}</li>
             <li>
                 {t(lang, "enroll.step_scan")}
-                <div class="enroll-key">
-                    <figure class="qr">
-                        <div inner_html=view.qr_svg.clone()></div>
-                        <figcaption class="visually-hidden">{t(lang, "enroll.qr_caption")}</figcaption>
-                    </figure>
-                    <div>
-                        <p>{t(lang, "enroll.key_label")}</p>
-                        <p><code id="totp-key" class="key" data-key=view.key.clone()>{grouped}</code></p>
-                        <dl class="key-details">
-                            <dt>{t(lang, "enroll.account")}</dt><dd>{view.account.clone()}</dd>
-                            <dt>{t(lang, "enroll.issuer")}</dt><dd>{view.issuer.clone()}</dd>
-                            <dt>{t(lang, "enroll.type")}</dt><dd>{t(lang, "enroll.type_value")}</dd>
-                        </dl>
-                    </div>
-                </div>
+                <AuthenticatorKey view=view/>
             </li>
             <li>
                 {t(lang, "enroll.step_code")}

@@ -6,17 +6,23 @@ use leptos_router::components::Redirect;
 
 use crate::api::AppError;
 use crate::api::recovery_codes::recovery_codes;
-use crate::i18n::{t, use_lang};
+use super::outcome;
+use crate::components::notice::Notice;
+use crate::i18n::{message, t, use_lang};
 
 /// The ten recovery codes, shown once right after enrollment.
 #[component]
 pub fn RecoveryCodesPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| recovery_codes());
+    // After replacing the authenticator: what happened, above the new codes.
+    let code = outcome();
+    let notice = Signal::derive(move || code.get().filter(|c| c == "authenticator_changed").map(|c| (message(lang, &c), false)));
     view! {
         <Title text=format!("{} · Custodia", t(lang, "recovery.title"))/>
         <section class="card">
             <h1>{t(lang, "recovery.title")}</h1>
+            <Notice message=notice/>
             <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {

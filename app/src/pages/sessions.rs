@@ -43,7 +43,8 @@ fn Sessions(rows: Vec<DeviceView>) -> impl IntoView {
         <section class="card" aria-labelledby="sessions-title">
             <p class="aside"><a href="/my-data">{t(lang, "change.back")}</a></p>
             <h1 id="sessions-title">{t(lang, "sessions.title")}</h1>
-            <p class="lead">{t(lang, "sessions.lead")} " " <a href="/password">{t(lang, "sessions.change_password")}</a></p>
+            <p class="lead">{t(lang, "sessions.lead")} " " <a href="/password">{t(lang, "sessions.change_password")}</a>
+                " · " <a href="/authenticator">{t(lang, "sessions.replace_authenticator")}</a></p>
             <Notice message=notice/>
             <div class="table-wrap" role="region" aria-labelledby="sessions-title" tabindex="0">
                 <table class="sessions">

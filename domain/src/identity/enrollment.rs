@@ -24,13 +24,13 @@ pub struct Enrollment {
 pub async fn enrollment(portal: &Portal, session: &Session) -> Result<Enrollment> {
     let (email, pending) = pending_secret(portal, session).await?;
     let secret = portal.keys.open(&totp_context(session.customer_id), &pending)?;
-    let uri = totp::otpauth_uri(&secret, ISSUER, &email);
-    Ok(Enrollment {
-        qr_svg: totp::qr_svg(&uri)?,
-        secret_base32: totp::secret_base32(&secret),
-        otpauth_uri: uri,
-        account: email,
-    })
+    describe(&secret, email)
+}
+
+/// The key of a new authenticator as the customer adds it to their app.
+pub(crate) fn describe(secret: &[u8], account: String) -> Result<Enrollment> {
+    let uri = totp::otpauth_uri(secret, ISSUER, &account);
+    Ok(Enrollment { qr_svg: totp::qr_svg(&uri)?, secret_base32: totp::secret_base32(secret), otpauth_uri: uri, account })
 }
 
 async fn pending_secret(portal: &Portal, session: &Session) -> Result<(String, Vec<u8>)> {

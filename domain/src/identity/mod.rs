@@ -1,5 +1,6 @@
 //! Who the customer is: password, TOTP second factor, recovery codes and server-side sessions.
 
+pub mod authenticator_change;
 pub mod devices;
 pub mod enrollment;
 pub mod password;

@@ -87,6 +87,16 @@ pub fn password_changed(lang: Lang, name: &str, at: i64, others_ended: u64) -> M
     )
 }
 
+pub fn authenticator_changed(lang: Lang, name: &str, at: i64, others_ended: u64) -> Message {
+    let when = locale::date_time(lang, at);
+    base(
+        lang,
+        name,
+        text(lang, "authenticator.subject").into(),
+        vec![fill(lang, "authenticator.intro", &[("when", &when), ("ended", &others_ended.to_string())]), text(lang, "changed.not_you").into()],
+    )
+}
+
 pub fn recovery_code_used(lang: Lang, name: &str, at: i64, left: i64) -> Message {
     let when = locale::date_time(lang, at);
     base(

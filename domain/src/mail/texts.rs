@@ -91,7 +91,6 @@ const TEXTS: &[(&str, [&str; 3])] = &[
             "L'indirizzo email del tuo account è di nuovo questo e la sessione è stata chiusa su tutti i dispositivi. Accedi e valuta di cambiare la password.",
         ],
     ),
-    // A recovery code used in place of the authenticator.
     ("password.subject", ["Your password was changed", "Tu contraseña ha cambiado", "La tua password è stata cambiata"]),
     (
         "password.intro",
@@ -101,6 +100,19 @@ const TEXTS: &[(&str, [&str; 3])] = &[
             "La password del tuo account è stata cambiata il {when}. {ended} altri browser e dispositivi collegati sono stati disconnessi.",
         ],
     ),
+    (
+        "authenticator.subject",
+        ["Your authenticator app was replaced", "Se ha sustituido tu aplicación de autenticación", "La tua app di autenticazione è stata sostituita"],
+    ),
+    (
+        "authenticator.intro",
+        [
+            "On {when} a new authenticator app was set up for your account and new recovery codes were issued; the old app and codes no longer work. {ended} other signed-in browsers and devices were signed out.",
+            "El {when} se configuró una nueva aplicación de autenticación para tu cuenta y se emitieron nuevos códigos de recuperación; la aplicación y los códigos anteriores ya no sirven. Se cerró la sesión en {ended} otros navegadores y dispositivos.",
+            "Il {when} è stata configurata una nuova app di autenticazione per il tuo account e sono stati emessi nuovi codici di recupero; l'app e i codici precedenti non funzionano più. {ended} altri browser e dispositivi collegati sono stati disconnessi.",
+        ],
+    ),
+    // A recovery code used in place of the authenticator.
     ("recovery.subject", ["A recovery code was used", "Se ha usado un código de recuperación", "È stato usato un codice di recupero"]),
     (
         "recovery.intro",
