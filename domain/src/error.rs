@@ -20,6 +20,8 @@ pub enum Problem {
     /// Allowed again later (a new export, once a day); `Invalid` because waiting is the answer,
     /// not a lock after failures.
     TooSoon,
+    /// Among the passwords attackers try first, or built on the person's own name or email.
+    Guessable,
 }
 
 /// Why an emailed link cannot be used; each gets its own clear page.

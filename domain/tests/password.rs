@@ -35,6 +35,14 @@ async fn a_password_change_needs_both_proofs_and_ends_every_other_session(portal
     assert_eq!(field_problem(password_change::change(&portal, &s, "", NEW, &c, &meta()).await), ("current_password", Problem::Required));
     assert_eq!(field_problem(password_change::change(&portal, &s, PASSWORD, "short", &c, &meta()).await), ("new_password", Problem::Malformed));
     assert_eq!(field_problem(password_change::change(&portal, &s, PASSWORD, PASSWORD, &c, &meta()).await), ("new_password", Problem::Unchanged));
+    // Among the most common, or built on the customer's own name ("Customer pia@…") or email.
+    for guessable in ["qwerty123456", "QAZWSXEDCRFV", "customer service all day", "my example.test mailbox"] {
+        assert_eq!(
+            field_problem(password_change::change(&portal, &s, PASSWORD, guessable, &c, &meta()).await),
+            ("new_password", Problem::Guessable),
+            "{guessable}"
+        );
+    }
     assert_eq!(field_problem(password_change::change(&portal, &s, PASSWORD, NEW, "", &meta()).await), ("code", Problem::Required));
     assert!(matches!(password_change::change(&portal, &s, PASSWORD, NEW, "000000", &meta()).await, Err(Error::BadCredentials)));
     assert_eq!(

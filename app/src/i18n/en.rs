@@ -530,7 +530,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("password.lead", "Enter your current password, the new one and a code from your authenticator app. Every other browser and device signed in to your account will be signed out."),
     ("password.current", "Current password"),
     ("password.new", "New password"),
-    ("password.new_hint", "At least 12 characters. A long phrase is easiest to remember and hardest to guess."),
+    ("password.new_hint", "At least 12 characters, not one of the common passwords and not your name or email. A long phrase is easiest to remember and hardest to guess."),
     ("password.code_hint", "The 6 digits your authenticator app shows now."),
     ("password.button", "Change password"),
     ("sessions.change_password", "Change your password"),
@@ -556,4 +556,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.malformed", "Enter the 6 digits your new app shows."),
     ("msg.new_code.wrong", "That code is not right. Enter the code your new app shows now."),
     ("term.activity_authenticator_changed", "Replaced the authenticator app"),
+    ("msg.new_password.guessable", "That password is easy to guess: it is one of the most common, or contains your name, your email or this site's name. Choose another."),
 ];

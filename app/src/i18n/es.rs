@@ -530,7 +530,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("password.lead", "Escribe tu contraseña actual, la nueva y un código de tu app de autenticación. Se cerrará la sesión en todos los demás navegadores y dispositivos de tu cuenta."),
     ("password.current", "Contraseña actual"),
     ("password.new", "Contraseña nueva"),
-    ("password.new_hint", "Al menos 12 caracteres. Una frase larga es lo más fácil de recordar y lo más difícil de adivinar."),
+    ("password.new_hint", "Al menos 12 caracteres, que no sea una contraseña común ni tu nombre o correo. Una frase larga es lo más fácil de recordar y lo más difícil de adivinar."),
     ("password.code_hint", "Los 6 dígitos que muestra ahora tu app de autenticación."),
     ("password.button", "Cambiar contraseña"),
     ("sessions.change_password", "Cambiar tu contraseña"),
@@ -556,4 +556,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.malformed", "Introduce los 6 dígitos que muestra tu nueva aplicación."),
     ("msg.new_code.wrong", "Ese código no es correcto. Introduce el que muestra ahora tu nueva aplicación."),
     ("term.activity_authenticator_changed", "Sustituyó la aplicación de autenticación"),
+    ("msg.new_password.guessable", "Esa contraseña es fácil de adivinar: es de las más comunes o contiene tu nombre, tu correo o el nombre de este sitio. Elige otra."),
 ];

@@ -530,7 +530,7 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("password.lead", "Inserisci la password attuale, quella nuova e un codice dell'app di autenticazione. Tutti gli altri browser e dispositivi collegati al tuo account verranno disconnessi."),
     ("password.current", "Password attuale"),
     ("password.new", "Nuova password"),
-    ("password.new_hint", "Almeno 12 caratteri. Una frase lunga è la più facile da ricordare e la più difficile da indovinare."),
+    ("password.new_hint", "Almeno 12 caratteri, non una password comune né il tuo nome o la tua email. Una frase lunga è la più facile da ricordare e la più difficile da indovinare."),
     ("password.code_hint", "Le 6 cifre che l'app di autenticazione mostra ora."),
     ("password.button", "Cambia password"),
     ("sessions.change_password", "Cambia la password"),
@@ -556,4 +556,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.malformed", "Inserisci le 6 cifre che mostra la nuova app."),
     ("msg.new_code.wrong", "Il codice non è corretto. Inserisci quello che la nuova app mostra ora."),
     ("term.activity_authenticator_changed", "Ha sostituito l'app di autenticazione"),
+    ("msg.new_password.guessable", "Quella password è facile da indovinare: è tra le più comuni o contiene il tuo nome, la tua email o il nome di questo sito. Scegline un'altra."),
 ];

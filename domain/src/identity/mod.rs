@@ -3,6 +3,7 @@
 pub mod authenticator_change;
 pub mod devices;
 pub mod enrollment;
+pub mod guessable;
 pub mod password;
 pub mod password_change;
 pub mod recovery;

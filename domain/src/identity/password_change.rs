@@ -2,10 +2,11 @@
 //! prove it is the customer, so a stolen session cookie alone can neither lock them out nor
 //! take the account over. The new password replaces the old, every other session ends (whoever
 //! knew the old one is signed out), the code is used up, the change is audited and the customer
-//! is told by mail: all in one transaction.
+//! is told by mail: all in one transaction. Common passwords and ones built on the customer's
+//! own name or email are refused.
 
 use super::password::{self, MAX_LEN};
-use super::{RequestMeta, Session, Stage, step_up};
+use super::{RequestMeta, Session, Stage, guessable, step_up};
 use crate::audit::{self, Actor, Entry};
 use crate::error::Problem;
 use crate::mail::{self, messages, templates};
@@ -31,6 +32,10 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
         return Err(Error::invalid("new_password", Problem::Unchanged));
     }
     let customer = session.customer_id;
+    let person = vault::customer::person(portal.store.pool(), portal, customer).await?.ok_or(Error::Unauthenticated)?;
+    if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
+        return Err(Error::invalid("new_password", Problem::Guessable));
+    }
     // The code first: it checks the account's throttle, so a locked account is not hashed for.
     let step = step_up::check(portal, customer, code, "password change code", meta).await?;
     let (stored,): (String,) =
@@ -72,7 +77,6 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
     let detail = format!("others_ended:{ended}");
     audit::record(&mut tx, now, Entry { actor: Actor::Customer, customer_id: Some(customer), action: "identity.password_changed", detail: &detail, ip: Some(&meta.ip) })
         .await?;
-    let person = vault::customer::existing_person(&mut *tx, portal, customer).await?;
     let message = messages::password_changed(person.lang(), &person.full_name, now, ended);
     mail::enqueue(&mut tx, portal, Some(customer), "password_changed", &templates::render(&person.email, &message)?).await?;
     tx.commit().await?;

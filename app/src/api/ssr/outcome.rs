@@ -58,6 +58,7 @@ pub fn field_outcome(e: &Error) -> String {
                 Problem::Taken => "taken",
                 Problem::Busy => "busy",
                 Problem::TooSoon => "too_soon",
+                Problem::Guessable => "guessable",
             };
             format!("{field}.{problem}")
         }
