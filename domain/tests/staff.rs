@@ -4,7 +4,7 @@
 use domain::error::Problem;
 use domain::identity::totp;
 use domain::on_both_backends;
-use domain::staff::{self, Role, access, alerts, directory};
+use domain::staff::{self, Role, access, alerts, customer_sessions, directory};
 use domain::testing::*;
 use domain::{Error, Portal};
 
@@ -15,6 +15,7 @@ on_both_backends!(
     customers_are_found_by_exact_email_or_reference_only_and_shown_masked,
     a_reveal_needs_a_reason_and_the_customer_sees_it,
     many_reads_in_an_hour_raise_one_alert_for_dpos,
+    staff_sign_a_customer_out_everywhere_for_a_reason_the_customer_reads,
 );
 
 async fn staff_sign_in_needs_password_and_a_fresh_code(portal: Portal) {
@@ -154,4 +155,31 @@ async fn many_reads_in_an_hour_raise_one_alert_for_dpos(portal: Portal) {
     portal.clock.advance(3601);
     directory::find(&portal, &agent, "ana@example.test", &meta()).await.unwrap();
     assert_eq!(alerts::recent(&portal, &dpo.staff).await.unwrap().len(), 1, "an hour later the count starts again");
+}
+
+async fn staff_sign_a_customer_out_everywhere_for_a_reason_the_customer_reads(portal: Portal) {
+    let (here, secret, _) = enrolled(&portal, "ana@example.test").await;
+    let phone = another_session(&portal, "ana@example.test", &secret).await;
+    let (bo, _, _) = enrolled(&portal, "bo@example.test").await;
+    let (_, agent, _) = staff_signed_in(&portal, "agent@example.test", Role::Agent).await;
+    let card = directory::find(&portal, &agent, "ana@example.test", &meta()).await.unwrap();
+    assert!(matches!(
+        customer_sessions::end_all(&portal, &agent, &card.public_id, " ", &meta()).await,
+        Err(Error::Invalid { field: "end_reason", problem: Problem::Required })
+    ));
+    assert!(session(&portal, &here).await.is_some(), "a refusal ends nothing");
+    assert!(matches!(customer_sessions::end_all(&portal, &agent, "C-NOSUCHONE0", "Account reported taken over", &meta()).await, Err(Error::NotFound)));
+
+    let ended = customer_sessions::end_all(&portal, &agent, &card.public_id, "Account reported taken over", &meta()).await.unwrap();
+    assert_eq!(ended, 2);
+    assert!(session(&portal, &here).await.is_none() && session(&portal, &phone).await.is_none(), "every session of hers");
+    assert!(session(&portal, &bo).await.is_some(), "and nobody else's");
+    let id = customer_id(&portal, "ana@example.test").await;
+    let log = access::for_customer(&portal, id, 10).await.unwrap();
+    assert_eq!((log[0].what.as_str(), log[0].reason.as_str()), ("sessions.ended", "Account reported taken over"));
+    assert_eq!(log[0].pseudonym, agent.staff.pseudonym);
+    let actions: Vec<String> = domain::audit::for_customer(&portal, id, 50).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(actions.iter().any(|a| a == "staff.customer_sessions_ended"), "{actions:?}");
+    // She signs in again as usual.
+    another_session(&portal, "ana@example.test", &secret).await;
 }

@@ -163,6 +163,8 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         ("staff_oversight", vec![], Expect::Read([401, 401, 401, 403, 200])),
         // Staff writes.
         ("staff_find_customer", vec![("query", "a@example.test")], Expect::Form([staff_in, staff_in, staff_in, leak(&found), leak(&found)])),
+        ("staff_end_sessions", vec![("reference", &a_ref), ("end_reason", "")],
+            Expect::Form([staff_in, staff_in, staff_in, leak(&format!("{found}?e=end_reason.required#sessions")), leak(&format!("{found}?e=end_reason.required#sessions"))])),
         ("staff_reveal", vec![("reference", &a_ref), ("field", "phone"), ("reason", reason)],
             Expect::Form([staff_in, staff_in, staff_in, leak(&revealed), leak(&revealed)])),
         ("staff_assign", vec![("id", &r)], Expect::Form([staff_in, staff_in, staff_in, leak(&assigned), leak(&assigned)])),

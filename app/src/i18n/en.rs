@@ -557,4 +557,9 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.wrong", "That code is not right. Enter the code your new app shows now."),
     ("term.activity_authenticator_changed", "Replaced the authenticator app"),
     ("msg.new_password.guessable", "That password is easy to guess: it is one of the most common, or contains your name, your email or this site's name. Choose another."),
+    ("staff.end_sessions_title", "Sign out everywhere"),
+    ("staff.end_sessions_lead", "Ends every session of this customer at once, for example when they report their account taken over. They sign in again with their password and authenticator, and read your reason under \"Who accessed my data\"."),
+    ("staff.end_sessions_button", "Sign the customer out everywhere"),
+    ("msg.customer_signed_out", "The customer is signed out on every device."),
+    ("access.sessions_ended", "Signed you out on every device"),
 ];

@@ -557,4 +557,9 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.wrong", "Ese código no es correcto. Introduce el que muestra ahora tu nueva aplicación."),
     ("term.activity_authenticator_changed", "Sustituyó la aplicación de autenticación"),
     ("msg.new_password.guessable", "Esa contraseña es fácil de adivinar: es de las más comunes o contiene tu nombre, tu correo o el nombre de este sitio. Elige otra."),
+    ("staff.end_sessions_title", "Cerrar sesión en todas partes"),
+    ("staff.end_sessions_lead", "Cierra a la vez todas las sesiones de este cliente, por ejemplo cuando informa de que le han robado la cuenta. Vuelve a entrar con su contraseña y su aplicación de autenticación, y lee tu motivo en \"Quién ha accedido a mis datos\"."),
+    ("staff.end_sessions_button", "Cerrar la sesión del cliente en todas partes"),
+    ("msg.customer_signed_out", "Se ha cerrado la sesión del cliente en todos los dispositivos."),
+    ("access.sessions_ended", "Cerró tu sesión en todos los dispositivos"),
 ];

@@ -557,4 +557,9 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.new_code.wrong", "Il codice non è corretto. Inserisci quello che la nuova app mostra ora."),
     ("term.activity_authenticator_changed", "Ha sostituito l'app di autenticazione"),
     ("msg.new_password.guessable", "Quella password è facile da indovinare: è tra le più comuni o contiene il tuo nome, la tua email o il nome di questo sito. Scegline un'altra."),
+    ("staff.end_sessions_title", "Disconnetti ovunque"),
+    ("staff.end_sessions_lead", "Chiude in una volta tutte le sessioni di questo cliente, ad esempio quando segnala che il suo account è stato violato. Rientra con password e app di autenticazione e legge il tuo motivo in \"Chi ha consultato i miei dati\"."),
+    ("staff.end_sessions_button", "Disconnetti il cliente ovunque"),
+    ("msg.customer_signed_out", "Il cliente è stato disconnesso su tutti i dispositivi."),
+    ("access.sessions_ended", "Ti ha disconnesso su tutti i dispositivi"),
 ];

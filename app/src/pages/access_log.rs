@@ -40,6 +40,9 @@ fn what(lang: Lang, code: &str) -> String {
         let name = if field == "address" { t(lang, "staff.address").to_string() } else { term(lang, &format!("subject_{field}")) };
         return format!("{}: {name}", t(lang, "access.revealed"));
     }
+    if code == "sessions.ended" {
+        return t(lang, "access.sessions_ended").to_string();
+    }
     if code.starts_with("request.viewed:") {
         return t(lang, "access.request_viewed").to_string();
     }

@@ -6,7 +6,7 @@ use crate::identity::RequestMeta;
 use crate::store::Tx;
 use crate::{Portal, Result};
 
-/// What was read. Stored as a short code; pages translate it.
+/// What was read (or done). Stored as a short code; pages translate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Read<'a> {
     /// The customer's record was opened (masked).
@@ -15,6 +15,8 @@ pub enum Read<'a> {
     Revealed(&'a str),
     /// A request showing the customer's data was viewed.
     Request(i64),
+    /// Every session of the customer was ended (not a read, but the customer sees it here too).
+    SessionsEnded,
 }
 
 impl Read<'_> {
@@ -23,12 +25,13 @@ impl Read<'_> {
             Read::Opened => "customer.opened".into(),
             Read::Revealed(field) => format!("revealed:{field}"),
             Read::Request(id) => format!("request.viewed:{id}"),
+            Read::SessionsEnded => "sessions.ended".into(),
         }
     }
 
     /// Look-ups and reveals count towards the hourly alert; working one's own queue does not.
     fn counts_for_alert(&self) -> bool {
-        !matches!(self, Read::Request(_))
+        !matches!(self, Read::Request(_) | Read::SessionsEnded)
     }
 }
 
@@ -56,7 +59,7 @@ pub struct AccessRow {
     pub at: i64,
     pub role: String,
     pub pseudonym: String,
-    /// `customer.opened`, `revealed:<field>` or `request.viewed:<id>`.
+    /// `customer.opened`, `revealed:<field>`, `request.viewed:<id>` or `sessions.ended`.
     pub what: String,
     pub reason: String,
 }

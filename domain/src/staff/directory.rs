@@ -22,8 +22,24 @@ pub struct CustomerCard {
     pub requests: Vec<(i64, String, String, i64)>,
 }
 
+/// A reason staff give, which the customer will read: trimmed, 5 to 300 characters, no control
+/// characters; problems are reported against the form input `field`.
+pub(crate) fn checked_reason<'a>(field: &'static str, reason: &'a str) -> Result<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(field, Problem::Required));
+    }
+    if reason.chars().count() < MIN_REASON || reason.chars().any(char::is_control) {
+        return Err(Error::invalid(field, Problem::Malformed));
+    }
+    if reason.chars().count() > MAX_REASON {
+        return Err(Error::invalid(field, Problem::TooLong));
+    }
+    Ok(reason)
+}
+
 /// The customer's row id for an exact email or reference, or NotFound. No partial matches.
-async fn find_id(portal: &Portal, query: &str) -> Result<i64> {
+pub(crate) async fn find_id(portal: &Portal, query: &str) -> Result<i64> {
     let query = query.trim();
     if query.is_empty() {
         return Err(Error::invalid("query", Problem::Required));
@@ -89,16 +105,7 @@ async fn card(portal: &Portal, id: i64) -> Result<CustomerCard> {
 /// page (not returned through a URL); the read is logged first, in the same transaction.
 #[tracing::instrument(name = "staff.reveal", skip_all, fields(field))]
 pub async fn reveal(portal: &Portal, session: &StaffSession, public_id: &str, field: &str, reason: &str, meta: &RequestMeta) -> Result<String> {
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(Error::invalid("reason", Problem::Required));
-    }
-    if reason.chars().count() < MIN_REASON || reason.chars().any(char::is_control) {
-        return Err(Error::invalid("reason", Problem::Malformed));
-    }
-    if reason.chars().count() > MAX_REASON {
-        return Err(Error::invalid("reason", Problem::TooLong));
-    }
+    let reason = checked_reason("reason", reason)?;
     let id = find_id(portal, public_id).await?;
     let value = field_value(portal, id, field).await?.ok_or(Error::invalid("field", Problem::Malformed))?;
     tracing::Span::current().record("field", field.split(':').next().unwrap_or_default());

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod alerts;
+pub mod customer_sessions;
 pub mod directory;
 pub mod masking;
 pub mod session;
@@ -52,7 +53,12 @@ pub struct Staff {
 impl Staff {
     /// DPO-only operations call this first.
     pub fn require_dpo(&self) -> Result<()> {
-        if self.role == Role::Dpo { Ok(()) } else { Err(Error::Forbidden) }
+        if self.role == Role::Dpo {
+            return Ok(());
+        }
+        // A refused authorisation is a security event (ASVS 16.3.2); the pseudonym, not a name.
+        tracing::warn!(staff = %self.pseudonym, needed = "dpo", "staff role refused");
+        Err(Error::Forbidden)
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod customer;
+pub mod end_sessions;
 pub mod extend;
 pub mod find_customer;
 pub mod oversight;

@@ -7,8 +7,11 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::AppError;
 use crate::api::staff::customer::staff_customer;
+use crate::api::staff::end_sessions::StaffEndSessions;
 use crate::api::staff::reveal::StaffReveal;
+use crate::components::notice::Notice;
 use crate::api::staff::views::CustomerCardView;
+use crate::components::field::Field;
 use crate::components::staff_bar::StaffBar;
 use crate::i18n::{error_for, message, t, term, use_lang};
 use crate::pages::outcome;
@@ -90,6 +93,7 @@ fn Card(data: CustomerCardView) -> impl IntoView {
                 }).collect_view()}
             </dl>
         </section>
+        <EndSessions reference=data.public_id.clone()/>
         <section class="card" aria-labelledby="customer-requests">
             <h2 id="customer-requests">{t(lang, "requests.title")}</h2>
             <ul>
@@ -98,6 +102,28 @@ fn Card(data: CustomerCardView) -> impl IntoView {
                         " · " {term(lang, &format!("request_status_{status}"))} " · " {due.clone()}</li>
                 }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// Signing the customer out on every device (a taken-over account), for a reason they will read.
+#[component]
+fn EndSessions(reference: String) -> impl IntoView {
+    let lang = use_lang();
+    let code = outcome();
+    let action = ServerAction::<StaffEndSessions>::new();
+    let error = Signal::derive(move || error_for(lang, code.get().as_deref(), "end_reason"));
+    let done = Signal::derive(move || code.get().filter(|c| c == "customer_signed_out").map(|c| (message(lang, &c), false)));
+    view! {
+        <section class="card" id="sessions" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{t(lang, "staff.end_sessions_title")}</h2>
+            <p>{t(lang, "staff.end_sessions_lead")}</p>
+            <Notice message=done/>
+            <ActionForm action=action attr:class="form">
+                <input type="hidden" name="reference" value=reference/>
+                <Field name="end_reason" label=t(lang, "staff.reveal_reason") maxlength=300 error=error/>
+                <button type="submit" class="button-secondary">{t(lang, "staff.end_sessions_button")}</button>
+            </ActionForm>
         </section>
     }
 }
