@@ -27,6 +27,9 @@ pub async fn request_span(req: Request, next: Next) -> Response {
         let ms = started.elapsed().as_millis() as u64;
         if status >= 500 {
             tracing::error!(status, ms, "request failed");
+        } else if status == 401 || status == 403 {
+            // Refused for want of a session or a role: a security event, kept at warning level.
+            tracing::warn!(status, ms, "request refused");
         } else {
             tracing::info!(status, ms, "request");
         }
