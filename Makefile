@@ -7,7 +7,7 @@ RUST_TESTS := -p domain -p server
 # wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs faults
+.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs faults sbom
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -53,6 +53,11 @@ first-load: setup-core
 	  CUSTODIA_MASTER_KEY_FILE=$$dir/master.key RUST_LOG=warn ./target/release/server > $$dir/server.log 2>&1 & pid=$$!; \
 	for i in $$(seq 1 50); do curl -sf http://127.0.0.1:3199/healthz > /dev/null && break; sleep 0.2; done; \
 	node scripts/first-load.mjs; status=$$?; kill $$pid; rm -rf $$dir; exit $$status
+
+## sbom: the software bill of materials (CycloneDX JSON) at target/sbom.cdx.json; fails when a
+## component comes from an untrusted source.
+sbom:
+	scripts/sbom.py
 
 ## faults: the fault suites at full length, on SQLite and PostgreSQL: 200 SIGKILLs per backend at
 ## random moments of confirmation, erasure and export (CI runs 20), and SMTP down for the length
