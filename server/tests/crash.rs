@@ -71,36 +71,58 @@ async fn state(portal: &Portal, customer: i64) -> State {
     }
 }
 
+/// A change of phone awaiting confirmation for a fresh customer (each has its own unused TOTP
+/// steps): (customer id, new phone, link token, code).
+async fn pending_change(portal: &Portal, round: u64) -> (i64, String, String, String) {
+    let email = format!("crash{round}@example.test");
+    let (_, secret, _) = enrolled(portal, &email).await;
+    let customer = customer_id(portal, &email).await;
+    let new_phone = format!("+34 600 9{round:05}");
+    verification::request_change(portal, customer, Field::Phone, NewValue::Text(new_phone.clone()), &meta()).await.unwrap();
+    let token = token_in(&peek_outbox(portal, "confirm_change").await.unwrap().text, "/confirm/").unwrap();
+    let code = totp::code_at(&secret, portal.now() + 30).unwrap();
+    (customer, new_phone, token, code)
+}
+
+/// A fresh server process on `port` and the confirmation posted to it, not yet awaited.
+fn confirm_on(client: &reqwest::Client, port: u16, token: &str, code: &str) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+    let origin = format!("http://127.0.0.1:{port}");
+    client
+        .post(format!("{origin}/api/confirm_change"))
+        .header("origin", &origin)
+        .header("accept", "text/html")
+        .form(&[("token", token), ("code", code)])
+        .send()
+}
+
 async fn killed_mid_confirmation(backend: Backend) {
     let Some(db) = TestDb::new(backend).await else { return };
     let portal = db.portal.clone();
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let (mut applied, mut untouched) = (0, 0);
     let mut moment = moments();
-    for round in 0..kills(60) {
-        // A fresh customer per round: each has its own unused TOTP steps.
-        let email = format!("crash{round}@example.test");
-        let (_, secret, _) = enrolled(&portal, &email).await;
-        let customer = customer_id(&portal, &email).await;
-        let new_phone = format!("+34 600 900 {round:03}");
-        verification::request_change(&portal, customer, Field::Phone, NewValue::Text(new_phone.clone()), &meta())
-            .await
-            .unwrap();
-        let token = token_in(&peek_outbox(&portal, "confirm_change").await.unwrap().text, "/confirm/").unwrap();
-        let code = totp::code_at(&secret, portal.now() + 30).unwrap();
 
+    // How long a confirmation takes on a freshly started server on this backend and machine, so
+    // the kills spread over the whole of it (on PostgreSQL it takes several times longer).
+    let (_, _, token, code) = pending_change(&portal, 10_000).await;
+    let port = free_port();
+    let mut child = start_server(&db.url, port);
+    wait_healthy(&client, port).await;
+    let started = std::time::Instant::now();
+    assert!(confirm_on(&client, port, &token, &code).await.unwrap().status().is_redirection());
+    let span = (started.elapsed().as_micros() as u64).max(2_000);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    eprintln!("{backend:?}: a confirmation took {span} µs; kills fall in 0..{span} µs after sending");
+
+    for round in 0..kills(60) {
+        let (customer, new_phone, token, code) = pending_change(&portal, round).await;
         let port = free_port();
         let mut child = start_server(&db.url, port);
         wait_healthy(&client, port).await;
-        let origin = format!("http://127.0.0.1:{port}");
-        let request = client
-            .post(format!("{origin}/api/confirm_change"))
-            .header("origin", &origin)
-            .header("accept", "text/html")
-            .form(&[("token", token.as_str()), ("code", code.as_str())])
-            .send();
+        let request = confirm_on(&client, port, &token, &code);
         // Kill at a random moment: before, during or after the transaction.
-        let delay = Duration::from_micros(moment.below(12_000));
+        let delay = Duration::from_micros(moment.below(span));
         tokio::select! {
             _ = request => {}
             _ = tokio::time::sleep(delay) => {}
