@@ -6,6 +6,7 @@ use domain::on_both_backends;
 use domain::testing::*;
 
 on_both_backends!(
+    ending_other_sessions_needs_a_factor_proved_in_the_last_15_minutes,
     idle_session_expires,
     activity_keeps_a_session_alive_until_its_absolute_end,
     sign_out_ends_the_session_on_the_server,
@@ -45,4 +46,45 @@ async fn a_forged_token_resolves_to_nothing(portal: Portal) {
     for forged in ["", "x", &domain::keys::random_token(), "' OR 1=1 --"] {
         assert!(session(&portal, forged).await.is_none());
     }
+}
+
+async fn ending_other_sessions_needs_a_factor_proved_in_the_last_15_minutes(portal: Portal) {
+    use domain::error::Problem;
+    use domain::identity::{devices, reauth, totp};
+    use domain::Error;
+
+    let (here, secret, _) = enrolled(&portal, "a@example.test").await;
+    let phone = another_session(&portal, "a@example.test", &secret).await;
+    // Within 15 minutes of signing in, no further proof is asked for... (checked, not used)
+    assert!(reauth::is_recent(&portal, &session(&portal, &here).await.unwrap()));
+    // ...but a session signed in 20 minutes ago (kept alive by use) must prove a factor again.
+    for _ in 0..4 {
+        portal.clock.advance(5 * 60);
+        session(&portal, &here).await.unwrap();
+    }
+    let s = session(&portal, &here).await.unwrap();
+    let handle = |token: &str| domain::keys::token_hash(token)[..16].to_string();
+    let refused = |r: domain::Result<u64>| matches!(r, Err(Error::Invalid { field: "reauth", problem: Problem::Required }));
+    assert!(refused(devices::end_others(&portal, &s, "192.0.2.10").await));
+    assert!(refused(devices::end(&portal, &s, &handle(&phone), "192.0.2.10").await.map(|_| 0)));
+    assert!(session(&portal, &phone).await.is_some(), "nothing ended");
+
+    // A wrong code is refused and counted; a right one makes the session recent and is used up.
+    assert!(matches!(reauth::confirm(&portal, &s, "000000", &meta()).await, Err(Error::BadCredentials)));
+    portal.clock.advance(30);
+    let code = totp::code_at(&secret, portal.now()).unwrap();
+    let recent = reauth::confirm(&portal, &s, &code, &meta()).await.unwrap();
+    assert!(matches!(reauth::confirm(&portal, &s, &code, &meta()).await, Err(Error::BadCredentials)), "once");
+    assert_eq!(devices::end_others(&portal, &recent, "192.0.2.10").await.unwrap(), 1);
+    assert!(session(&portal, &phone).await.is_none());
+    // The proof is kept on the session: a later request within the window needs none.
+    portal.clock.advance(10 * 60);
+    let again = session(&portal, &here).await.unwrap();
+    assert!(reauth::is_recent(&portal, &again));
+    // Signing this browser out never needs one.
+    portal.clock.advance(10 * 60);
+    let late = session(&portal, &here).await.unwrap();
+    assert!(!reauth::is_recent(&portal, &late));
+    devices::end(&portal, &late, &handle(&here), "192.0.2.10").await.unwrap();
+    assert!(session(&portal, &here).await.is_none());
 }

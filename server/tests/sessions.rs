@@ -11,7 +11,11 @@ use domain::testing::*;
 use domain::Portal;
 use support::*;
 
-on_both_backends!(a_customer_sees_and_ends_their_sessions, replacing_the_authenticator_without_javascript_ends_the_other_sessions);
+on_both_backends!(
+    a_customer_sees_and_ends_their_sessions,
+    replacing_the_authenticator_without_javascript_ends_the_other_sessions,
+    after_a_while_ending_sessions_asks_for_a_code_first,
+);
 
 async fn a_customer_sees_and_ends_their_sessions(portal: Portal) {
     let (here, secret, _) = enrolled(&portal, "a@example.test").await;
@@ -115,4 +119,32 @@ async fn replacing_the_authenticator_without_javascript_ends_the_other_sessions(
     // Finishing twice finds nothing open.
     let res = app.form("finish_authenticator_change", Some(&here), &[("new_code", &code)]).await;
     assert_eq!(location(&res), "/authenticator?e=authenticator_start_again");
+}
+
+async fn after_a_while_ending_sessions_asks_for_a_code_first(portal: Portal) {
+    let (here, secret, _) = enrolled(&portal, "a@example.test").await;
+    let phone = another_session(&portal, "a@example.test", &secret).await;
+    let app = TestApp::start(portal).await;
+    // Twenty minutes of use later, the sign-in is no longer a recent proof.
+    for _ in 0..4 {
+        app.portal.clock.advance(5 * 60);
+        assert_eq!(app.page("/my-data", Some(&here)).await.status(), 200);
+    }
+    let res = app.form("end_other_sessions", Some(&here), &[]).await;
+    assert_eq!(location(&res), "/sessions?e=reauth.required&then=others");
+    let page = app.page("/sessions?e=reauth.required&then=others", Some(&here)).await.text().await.unwrap();
+    assert!(page.contains(r#"action="/api/confirm_and_end_sessions""#) && page.contains(r#"name="then" value="others""#), "{page}");
+    assert!(page.contains("first confirm it is you"), "{page}");
+    assert_eq!(app.page("/my-data", Some(&phone)).await.status(), 200, "nothing ended yet");
+
+    let res = app.form("confirm_and_end_sessions", Some(&here), &[("code", "000000"), ("then", "others")]).await;
+    assert_eq!(location(&res), "/sessions?e=code.wrong&then=others");
+    let res = app.form("confirm_and_end_sessions", Some(&here), &[("code", "1"), ("then", "<script>")]).await;
+    assert_eq!(location(&res), "/sessions?e=invalid", "only a handle or \"others\" goes back into the URL");
+    app.portal.clock.advance(30);
+    let code = totp::code_at(&secret, app.portal.now()).unwrap();
+    let res = app.form("confirm_and_end_sessions", Some(&here), &[("code", &code), ("then", "others")]).await;
+    assert_eq!(location(&res), "/sessions?e=sessions_ended");
+    assert!(app.page("/my-data", Some(&phone)).await.status().is_redirection(), "the phone is signed out");
+    assert_eq!(app.page("/my-data", Some(&here)).await.status(), 200);
 }

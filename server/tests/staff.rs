@@ -199,6 +199,8 @@ async fn every_server_function_answers_each_role_as_it_should(portal: Portal) {
         // Sessions: each customer their own.
         ("my_sessions", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("end_session", vec![("handle", "0000000000000000")], Expect::Form([sign_in, "/sessions?e=invalid", "/sessions?e=invalid", sign_in, sign_in])),
+        ("confirm_and_end_sessions", vec![("code", "12"), ("then", "others")],
+            Expect::Form([sign_in, "/sessions?e=code.malformed&then=others", "/sessions?e=code.malformed&then=others", sign_in, sign_in])),
         ("password_page", vec![], Expect::Read([401, 200, 200, 401, 401])),
         ("change_password", vec![("current_password", PASSWORD), ("new_password", "short"), ("code", "123456")],
             Expect::Form([sign_in, "/password?e=new_password.malformed", "/password?e=new_password.malformed", sign_in, sign_in])),

@@ -562,4 +562,8 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("staff.end_sessions_button", "Sign the customer out everywhere"),
     ("msg.customer_signed_out", "The customer is signed out on every device."),
     ("access.sessions_ended", "Signed you out on every device"),
+    ("sessions.reauth_title", "Confirm it is you"),
+    ("sessions.reauth_lead", "Enter the code your authenticator app shows now."),
+    ("sessions.reauth_button", "Confirm and sign out"),
+    ("msg.reauth.required", "To sign other browsers and devices out, first confirm it is you with the code your authenticator app shows now."),
 ];

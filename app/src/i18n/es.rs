@@ -562,4 +562,8 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("staff.end_sessions_button", "Cerrar la sesión del cliente en todas partes"),
     ("msg.customer_signed_out", "Se ha cerrado la sesión del cliente en todos los dispositivos."),
     ("access.sessions_ended", "Cerró tu sesión en todos los dispositivos"),
+    ("sessions.reauth_title", "Confirma que eres tú"),
+    ("sessions.reauth_lead", "Introduce el código que muestra ahora tu aplicación de autenticación."),
+    ("sessions.reauth_button", "Confirmar y cerrar sesión"),
+    ("msg.reauth.required", "Para cerrar la sesión en otros navegadores y dispositivos, confirma primero que eres tú con el código que muestra ahora tu aplicación de autenticación."),
 ];

@@ -562,4 +562,8 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("staff.end_sessions_button", "Disconnetti il cliente ovunque"),
     ("msg.customer_signed_out", "Il cliente è stato disconnesso su tutti i dispositivi."),
     ("access.sessions_ended", "Ti ha disconnesso su tutti i dispositivi"),
+    ("sessions.reauth_title", "Conferma che sei tu"),
+    ("sessions.reauth_lead", "Inserisci il codice che l'app di autenticazione mostra ora."),
+    ("sessions.reauth_button", "Conferma e disconnetti"),
+    ("msg.reauth.required", "Per disconnettere altri browser e dispositivi, conferma prima che sei tu con il codice che l'app di autenticazione mostra ora."),
 ];

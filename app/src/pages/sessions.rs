@@ -7,16 +7,17 @@ use leptos_router::hooks::use_query_map;
 
 use super::outcome;
 use crate::api::AppError;
-use crate::api::sessions::{DeviceView, EndOtherSessions, EndSession, my_sessions};
+use crate::api::sessions::{ConfirmAndEndSessions, DeviceView, EndOtherSessions, EndSession, my_sessions};
+use crate::components::field::Field;
 use crate::components::notice::Notice;
-use crate::i18n::{message, t, use_lang};
+use crate::i18n::{error_for, message, t, use_lang};
 
 /// Where the customer is signed in, with a button to end each session, or all the others.
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let data = Resource::new(move || query.read().get("e"), |_| my_sessions());
+    let data = Resource::new(move || (query.read().get("e"), query.read().get("then")), |_| my_sessions());
     view! {
         <Title text=format!("{} · Custodia", t(lang, "sessions.title"))/>
         <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
@@ -35,7 +36,8 @@ pub fn SessionsPage() -> impl IntoView {
 fn Sessions(rows: Vec<DeviceView>) -> impl IntoView {
     let lang = use_lang();
     let code = outcome();
-    let notice = Signal::derive(move || code.get().map(|c| (message(lang, &c), c == "invalid")));
+    // Field problems (of the code below) show beside the field, not here.
+    let notice = Signal::derive(move || code.get().filter(|c| !c.contains('.')).map(|c| (message(lang, &c), c == "invalid")));
     let end = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
     let others = rows.iter().filter(|r| !r.current).count();
@@ -46,6 +48,7 @@ fn Sessions(rows: Vec<DeviceView>) -> impl IntoView {
             <p class="lead">{t(lang, "sessions.lead")} " " <a href="/password">{t(lang, "sessions.change_password")}</a>
                 " · " <a href="/authenticator">{t(lang, "sessions.replace_authenticator")}</a></p>
             <Notice message=notice/>
+            <ConfirmItsYou/>
             <div class="table-wrap" role="region" aria-labelledby="sessions-title" tabindex="0">
                 <table class="sessions">
                     <thead>
@@ -84,5 +87,34 @@ fn Sessions(rows: Vec<DeviceView>) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
+    }
+}
+
+/// Shown when ending a session asked for a recent proof (`?then=` names what to end): a code
+/// from the authenticator, then the act is done.
+#[component]
+fn ConfirmItsYou() -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let code = outcome();
+    let then = move || query.read().get("then").filter(|t| t == "others" || (t.len() == 16 && t.bytes().all(|b| b.is_ascii_hexdigit())));
+    let error = Signal::derive(move || error_for(lang, code.get().as_deref(), "code"));
+    let reason = Signal::derive(move || code.get().filter(|c| c == "reauth.required").map(|c| message(lang, &c)));
+    let action = ServerAction::<ConfirmAndEndSessions>::new();
+    move || {
+        then().map(|then| {
+            view! {
+                <section class="confirm-its-you" aria-labelledby="reauth-title">
+                    <h2 id="reauth-title">{t(lang, "sessions.reauth_title")}</h2>
+                    <p>{move || reason.get().unwrap_or_else(|| t(lang, "sessions.reauth_lead"))}</p>
+                    <ActionForm action=action attr:class="form form-inline">
+                        <input type="hidden" name="then" value=then/>
+                        <Field name="code" label=t(lang, "field.code") autocomplete="one-time-code" inputmode="numeric"
+                            maxlength=6 autofocus=true error=error/>
+                        <button type="submit" class="button-primary">{t(lang, "sessions.reauth_button")}</button>
+                    </ActionForm>
+                </section>
+            }
+        })
     }
 }

@@ -1,12 +1,13 @@
 //! Where the customer is signed in: their live full sessions, each shown with the browser, the
 //! network address and when it was used, and each one they can end (or all but this one).
 //! Sessions are named to the customer by a handle (the first 16 hex digits of the stored hash),
-//! never by the cookie value or the whole hash.
+//! never by the cookie value or the whole hash. Ending another session needs a factor proved in
+//! the last 15 minutes (ASVS 7.5.2): at sign-in, or again through [`reauth::confirm`].
 
 use crate::audit::{self, Actor, Entry};
 use crate::{Error, Portal, Result};
 
-use super::Session;
+use super::{Session, reauth};
 
 const HANDLE_LEN: usize = 16;
 
@@ -52,6 +53,10 @@ pub async fn end(portal: &Portal, session: &Session, handle: &str, ip: &str) -> 
     if handle.len() != HANDLE_LEN || !handle.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(Error::NotFound);
     }
+    // Signing this browser out needs nothing more; ending another one needs a recent proof.
+    if !session.id_hash.starts_with(&handle.to_ascii_lowercase()) {
+        reauth::require_recent(portal, session)?;
+    }
     let mut tx = portal.store.begin().await?;
     let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND SUBSTR(id_hash, 1, 16) = $2")
         .bind(session.customer_id)
@@ -68,6 +73,7 @@ pub async fn end(portal: &Portal, session: &Session, handle: &str, ip: &str) -> 
 
 /// Ends every session of the customer but this one; returns how many ended.
 pub async fn end_others(portal: &Portal, session: &Session, ip: &str) -> Result<u64> {
+    reauth::require_recent(portal, session)?;
     let mut tx = portal.store.begin().await?;
     let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2")
         .bind(session.customer_id)

@@ -44,6 +44,8 @@ pub struct Session {
     pub stage: Stage,
     pub created_at: i64,
     pub absolute_expires_at: i64,
+    /// When a factor was last proved in this session: at sign-in, or since (see `reauth`).
+    pub authenticated_at: i64,
 }
 
 /// What the web layer turns into a cookie.
@@ -92,14 +94,14 @@ pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
         return Ok(None);
     }
     let id_hash = token_hash(token);
-    let row: Option<(i64, String, i64, i64, i64)> = sqlx::query_as(
-        "SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at \
+    let row: Option<(i64, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
          FROM sessions WHERE id_hash = $1",
     )
     .bind(&id_hash)
     .fetch_optional(portal.store.pool())
     .await?;
-    let Some((customer_id, stage, created_at, last_seen_at, absolute_expires_at)) = row else {
+    let Some((customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at)) = row else {
         return Ok(None);
     };
     let now = portal.now();
@@ -118,7 +120,8 @@ pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
             .execute(portal.store.pool())
             .await?;
     }
-    Ok(Some(Session { id_hash, customer_id, stage, created_at, absolute_expires_at }))
+    let authenticated_at = reauthenticated_at.unwrap_or(created_at).max(created_at);
+    Ok(Some(Session { id_hash, customer_id, stage, created_at, absolute_expires_at, authenticated_at }))
 }
 
 pub(crate) async fn delete_by_hash(portal: &Portal, id_hash: &str) -> Result<()> {
