@@ -15,6 +15,7 @@ on_both_backends!(
     bad_input_is_a_message_not_a_failure,
     language_choice_is_remembered_and_stays_on_site,
     health_reports_the_database,
+    behind_a_tls_proxy_cookies_are_host_only_and_secure_and_hsts_is_sent,
 );
 
 async fn pages_carry_security_headers_and_a_fresh_nonce(portal: Portal) {
@@ -174,4 +175,43 @@ async fn health_reports_the_database(portal: Portal) {
     let res = app.page("/healthz", None).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.text().await.unwrap(), "ok");
+}
+
+/// Deployed as documented, behind a proxy that terminates TLS (`CUSTODIA_PUBLIC_URL=https://…`):
+/// every answer carries HSTS for a year, and the session cookies get the `__Host-` prefix and
+/// `Secure` (so browsers send them only over https, only to this host, for every path).
+async fn behind_a_tls_proxy_cookies_are_host_only_and_secure_and_hsts_is_sent(portal: Portal) {
+    let (_, secret, _) = enrolled(&portal, "a@example.test").await;
+    let app = TestApp::start_behind_proxy(portal, "https://privacy.example.com").await;
+    for path in ["/sign-in", "/healthz", "/no-such-page"] {
+        let res = app.page(path, None).await;
+        let hsts = res.headers().get("strict-transport-security").map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(hsts.as_deref(), Some("max-age=31536000; includeSubDomains"), "{path}");
+    }
+    let res = app.form("sign_in", None, &[("email", "a@example.test"), ("password", PASSWORD)]).await;
+    assert_eq!(location(&res), "/sign-in/code");
+    let session_cookie = |res: &reqwest::Response| {
+        let all = res.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect::<Vec<_>>();
+        all.iter().find(|c| c.contains("custodia_session=")).cloned().unwrap_or_else(|| panic!("a session cookie: {all:?}"))
+    };
+    let cookie = session_cookie(&res);
+    assert!(cookie.starts_with("__Host-custodia_session="), "{cookie}");
+    for part in ["; Secure", "; HttpOnly", "; SameSite=Strict", "; Path=/"] {
+        assert!(cookie.contains(part), "{part}: {cookie}");
+    }
+    assert!(!cookie.to_lowercase().contains("domain="), "host-only: {cookie}");
+    // The prefixed cookie is the one read back.
+    let token = cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    app.portal.clock.advance(30);
+    let code = domain::identity::totp::code_at(&secret, app.portal.now()).unwrap();
+    let res = app
+        .send("verify_code", Some(&format!("__Host-custodia_session={token}")), &[("code", &code)], true)
+        .await;
+    assert_eq!(location(&res), "/my-data");
+    let full = session_cookie(&res);
+    assert!(full.starts_with("__Host-custodia_session=") && full.contains("; Secure"), "{full}");
+    // The plain name is not accepted in its place: it could have been set over http.
+    let plain = full.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    let res = app.page("/my-data", Some(&plain)).await;
+    assert!(res.status().is_redirection(), "the unprefixed name is ignored over https");
 }

@@ -12,24 +12,32 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub portal: Portal,
     client: Client,
+    /// The address people use, when it is not this listener's (behind a TLS-terminating proxy).
+    public_url: Option<String>,
 }
 
 impl TestApp {
     pub async fn start(portal: Portal) -> TestApp {
-        Self::start_configured(portal, None).await
+        Self::start_configured(portal, None, None).await
     }
 
     /// Mail to a real SMTP server instead of the dev mailbox.
     pub async fn start_with_smtp(portal: Portal, smtp_url: &str) -> TestApp {
-        Self::start_configured(portal, Some(smtp_url.to_string())).await
+        Self::start_configured(portal, Some(smtp_url.to_string()), None).await
     }
 
-    async fn start_configured(portal: Portal, smtp_url: Option<String>) -> TestApp {
+    /// As deployed behind a proxy that terminates TLS: people use `public_url` (https), the proxy
+    /// forwards to this listener over plain http, and browsers send that origin.
+    pub async fn start_behind_proxy(portal: Portal, public_url: &str) -> TestApp {
+        Self::start_configured(portal, None, Some(public_url.to_string())).await
+    }
+
+    async fn start_configured(portal: Portal, smtp_url: Option<String>, public_url: Option<String>) -> TestApp {
         let config = Config {
             database_url: String::new(),
             addr: "127.0.0.1:0".parse().unwrap(),
             site_root: "target/site".into(),
-            public_url: None,
+            public_url: public_url.clone(),
             master_key: MasterKey::Value(String::new()),
             previous_master_key: None,
             demo: false,
@@ -46,7 +54,7 @@ impl TestApp {
             .timeout(std::time::Duration::from_secs(60))
             .build()
             .unwrap();
-        TestApp { addr, portal, client }
+        TestApp { addr, portal, client, public_url }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -54,7 +62,7 @@ impl TestApp {
     }
 
     pub fn origin(&self) -> String {
-        format!("http://{}", self.addr)
+        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     /// A page as a browser asks for it, with an optional session token.
