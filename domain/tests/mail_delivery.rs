@@ -58,7 +58,8 @@ async fn an_smtp_outage_during_1000_confirmations_loses_no_mail(portal: Portal) 
         }
     }
     assert_eq!(delivered, 2 * n);
-    eprintln!("{n} confirmations during the outage in {outage:.1?}; {delivered} mails delivered afterwards in {:.1?}", started.elapsed() - outage);
+    let backend = portal.store.backend();
+    eprintln!("{backend:?}: {n} confirmations during the outage in {outage:.1?}; {delivered} mails delivered afterwards in {:.1?}", started.elapsed() - outage);
     let after = outbox::counts(&portal).await.unwrap();
     assert_eq!((after.queued, after.sent, after.failed), (0, 2 * n as i64, 0));
     let received = sink.messages();
