@@ -1,6 +1,9 @@
 // A real SMTP server for the tests: accepts every message lettre sends and writes it, parsed,
 // as one JSON file per message into --dir. Prints "listening <port>" once ready.
 //   node mail-sink.mjs --port 2525 --dir .data/mail
+// With --tls-key and --tls-cert (PEM files) it speaks TLS from the first byte (smtps), or with
+// --starttls too, offers STARTTLS on a plain connection: the tests use a self-signed certificate
+// to show the portal refuses it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -13,11 +16,17 @@ const arg = (name, fallback) => {
 const port = Number(arg('port', '2525'));
 const dir = arg('dir', '.data/mail');
 fs.mkdirSync(dir, { recursive: true });
+const tlsKey = arg('tls-key', null);
+const tlsCert = arg('tls-cert', null);
+const startTls = process.argv.includes('--starttls');
+const tls = tlsKey && tlsCert ? { key: fs.readFileSync(tlsKey), cert: fs.readFileSync(tlsCert) } : {};
 
 let count = 0;
 const server = new SMTPServer({
+  ...tls,
+  secure: Boolean(tlsKey) && !startTls,
   authOptional: true,
-  disabledCommands: ['STARTTLS'],
+  disabledCommands: tlsKey && startTls ? [] : ['STARTTLS'],
   logger: false,
   size: 1024 * 1024,
   onData(stream, _session, done) {

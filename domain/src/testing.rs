@@ -296,6 +296,11 @@ pub struct MailSink {
 
 impl MailSink {
     pub fn start_on(port: u16) -> MailSink {
+        Self::start_with(port, &[])
+    }
+
+    /// With more arguments for mail-sink.mjs (`--tls-key`, `--tls-cert`, `--starttls`).
+    pub fn start_with(port: u16, extra: &[&str]) -> MailSink {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../end2end");
         assert!(
             root.join("node_modules/smtp-server").exists(),
@@ -307,6 +312,7 @@ impl MailSink {
             .arg(root.join("mail-sink.mjs"))
             .args(["--port", &port.to_string(), "--dir"])
             .arg(&dir)
+            .args(extra)
             .current_dir(&root)
             .stdout(std::process::Stdio::piped())
             .spawn()

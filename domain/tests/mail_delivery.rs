@@ -8,7 +8,11 @@ use domain::Portal;
 use domain::on_both_backends;
 use domain::testing::*;
 
-on_both_backends!(an_smtp_outage_during_1000_confirmations_loses_no_mail, mail_arrives_in_the_customers_language);
+on_both_backends!(
+    an_smtp_outage_during_1000_confirmations_loses_no_mail,
+    mail_arrives_in_the_customers_language,
+    an_untrusted_certificate_or_a_missing_starttls_is_refused_never_sent_in_the_clear,
+);
 
 const FROM: &str = "Custodia <privacy@custodia.test>";
 
@@ -104,4 +108,54 @@ async fn mail_arrives_in_the_customers_language(portal: Portal) {
     assert!(text.contains("http://127.0.0.1:3000/confirm/"), "{text}");
     let token = token_in(text, "/confirm/").unwrap();
     assert!(verification::preview(&portal, &token, None).await.is_ok(), "the mailed link is the live one");
+}
+
+/// A certificate for 127.0.0.1 signed by nobody the portal trusts: (key file, certificate file).
+fn self_signed() -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join("custodia-tests").join(format!("tls-{}-{}", std::process::id(), free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (key, cert) = (dir.join("key.pem"), dir.join("cert.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    (key, cert)
+}
+
+/// TLS to the mail server is checked, never assumed (ASVS 12.3.1, 12.3.2): a server whose
+/// certificate no trusted authority signed is refused, whether it speaks TLS at once (smtps) or
+/// through STARTTLS; and when TLS is required, a server that does not offer STARTTLS gets nothing
+/// in the clear. Each time the mail stays queued for a retry, and the server received nothing.
+async fn an_untrusted_certificate_or_a_missing_starttls_is_refused_never_sent_in_the_clear(portal: Portal) {
+    let email = "tls@example.test";
+    enrolled(&portal, email).await;
+    let id = customer_id(&portal, email).await;
+    let (key, cert) = self_signed();
+    let (key, cert) = (key.to_str().unwrap(), cert.to_str().unwrap());
+    let smtps = MailSink::start_with(0, &["--tls-key", key, "--tls-cert", cert]);
+    let starttls = MailSink::start_with(0, &["--tls-key", key, "--tls-cert", cert, "--starttls"]);
+    let plain = MailSink::start();
+    let cases = [
+        (format!("smtps://127.0.0.1:{}", smtps.port), &smtps, "TLS at once, untrusted certificate"),
+        (format!("smtp://127.0.0.1:{}?tls=required", starttls.port), &starttls, "STARTTLS, untrusted certificate"),
+        (format!("smtp://127.0.0.1:{}?tls=required", plain.port), &plain, "TLS required, not offered"),
+    ];
+    for (url, sink, what) in cases {
+        portal.clock.advance(outbox::MAX_BACKOFF_SECS + 1);
+        verification::request_change(&portal, id, Field::Phone, NewValue::Text("+34 699 000 111".into()), &meta()).await.unwrap();
+        let smtp = Transport::smtp(&url, FROM).unwrap();
+        assert_eq!(worker::deliver_due(&portal, &smtp).await.unwrap(), 0, "{what}: refused");
+        assert!(sink.messages().is_empty(), "{what}: the server received nothing");
+        let queued = outbox::counts(&portal).await.unwrap();
+        assert_eq!((queued.sent, queued.failed), (0, 0), "{what}: kept for a retry, not set aside");
+    }
+    // The same queue goes out once a server the portal can trust is there (plain, on loopback).
+    portal.clock.advance(outbox::MAX_BACKOFF_SECS + 1);
+    let smtp = Transport::smtp(&plain.url(), FROM).unwrap();
+    assert_eq!(worker::deliver_due(&portal, &smtp).await.unwrap(), 3);
+    assert_eq!(plain.messages().len(), 3);
 }
