@@ -3,6 +3,7 @@
 //! Nothing here knows about HTTP or Leptos. The web layer calls these functions with a customer
 //! taken from its session and maps [`Error`] to messages for people.
 
+pub mod activity;
 pub mod audit;
 pub mod catalogue;
 pub mod clock;

@@ -47,7 +47,7 @@ pub async fn open_download(portal: &Portal, customer_id: i64, public_id: &str, c
         return Err(step.refuse(portal, "export_download_code", meta).await?);
     }
     sqlx::query("UPDATE exports SET downloads = downloads + 1 WHERE id = $1").bind(export_id).execute(&mut *tx).await?;
-    super::activity(&mut tx, customer_id, now, "export_downloaded", meta).await?;
+    crate::activity::record(&mut tx, customer_id, now, "export_downloaded", "", meta).await?;
     audit::record(
         &mut tx,
         now,

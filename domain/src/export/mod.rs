@@ -134,7 +134,7 @@ pub async fn request(portal: &Portal, customer_id: i64, code: &str, meta: &Reque
         // Two requests raced: the unique index lets one through.
         return Err(if e.is_unique_violation() { Error::invalid("export", Problem::Busy) } else { e });
     }
-    activity(&mut tx, customer_id, now, "export_requested", meta).await?;
+    crate::activity::record(&mut tx, customer_id, now, "export_requested", "", meta).await?;
     audit::record(
         &mut tx,
         now,
@@ -145,16 +145,3 @@ pub async fn request(portal: &Portal, customer_id: i64, code: &str, meta: &Reque
     Ok(public_id)
 }
 
-async fn activity(tx: &mut crate::store::Tx, customer_id: i64, now: i64, kind: &str, meta: &RequestMeta) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES ($1, $2, $3, '', $4, $5)",
-    )
-    .bind(customer_id)
-    .bind(now)
-    .bind(kind)
-    .bind(&meta.ip)
-    .bind(meta.user_agent.chars().take(200).collect::<String>())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}

@@ -129,21 +129,8 @@ pub async fn finish(portal: &Portal, session: &Session, input: &str, meta: &Requ
     let codes = recovery::generate();
     recovery::store(&mut tx, portal, customer, &codes).await?;
     session::put_reveal(&mut tx, portal, &session.id_hash, &codes.join("\n")).await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2")
-        .bind(customer)
-        .bind(&session.id_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
-        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES ($1, $2, 'authenticator_changed', '', $3, $4)",
-    )
-    .bind(customer)
-    .bind(now)
-    .bind(&meta.ip)
-    .bind(meta.user_agent.chars().take(200).collect::<String>())
-    .execute(&mut *tx)
-    .await?;
+    let ended = session::end_all_but(&mut tx, customer, &session.id_hash).await?;
+    crate::activity::record(&mut tx, customer, now, "authenticator_changed", "", meta).await?;
     let detail = format!("others_ended:{ended}; 10 recovery codes issued");
     audit::record(
         &mut tx,

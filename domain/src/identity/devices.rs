@@ -75,15 +75,11 @@ pub async fn end(portal: &Portal, session: &Session, handle: &str, ip: &str) -> 
 pub async fn end_others(portal: &Portal, session: &Session, ip: &str) -> Result<u64> {
     reauth::require_recent(portal, session)?;
     let mut tx = portal.store.begin().await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2")
-        .bind(session.customer_id)
-        .bind(&session.id_hash)
-        .execute(&mut *tx)
-        .await?;
-    let detail = format!("others:{}", ended.rows_affected());
+    let ended = super::session::end_all_but(&mut tx, session.customer_id, &session.id_hash).await?;
+    let detail = format!("others:{ended}");
     audit::record(&mut tx, portal.now(), Entry { actor: Actor::Customer, customer_id: Some(session.customer_id), action: "identity.sessions_ended", detail: &detail, ip: Some(ip) }).await?;
     tx.commit().await?;
-    Ok(ended.rows_affected())
+    Ok(ended)
 }
 
 /// "Firefox on Linux" from a User-Agent header; the raw text when nothing is recognised.

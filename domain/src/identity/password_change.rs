@@ -59,21 +59,8 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
         .bind(customer)
         .execute(&mut *tx)
         .await?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2")
-        .bind(customer)
-        .bind(&session.id_hash)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    sqlx::query(
-        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) VALUES ($1, $2, 'password_changed', '', $3, $4)",
-    )
-    .bind(customer)
-    .bind(now)
-    .bind(&meta.ip)
-    .bind(meta.user_agent.chars().take(200).collect::<String>())
-    .execute(&mut *tx)
-    .await?;
+    let ended = super::session::end_all_but(&mut tx, customer, &session.id_hash).await?;
+    crate::activity::record(&mut tx, customer, now, "password_changed", "", meta).await?;
     let detail = format!("others_ended:{ended}");
     audit::record(&mut tx, now, Entry { actor: Actor::Customer, customer_id: Some(customer), action: "identity.password_changed", detail: &detail, ip: Some(&meta.ip) })
         .await?;

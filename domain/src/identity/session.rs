@@ -124,6 +124,13 @@ pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
     Ok(Some(Session { id_hash, customer_id, stage, created_at, absolute_expires_at, authenticated_at }))
 }
 
+/// Ends every session of the customer but `keep`, inside the caller's transaction; returns how
+/// many ended.
+pub(crate) async fn end_all_but(tx: &mut Tx, customer_id: i64, keep: &str) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE customer_id = $1 AND id_hash <> $2").bind(customer_id).bind(keep).execute(&mut **tx).await?;
+    Ok(done.rows_affected())
+}
+
 pub(crate) async fn delete_by_hash(portal: &Portal, id_hash: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
         .bind(id_hash)

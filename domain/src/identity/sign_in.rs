@@ -182,17 +182,7 @@ pub(crate) async fn complete(
         .await?;
     let (new, _) = session::create(tx, portal, half.customer_id, Stage::Full, meta).await?;
     let now = portal.now();
-    let user_agent: String = meta.user_agent.chars().take(200).collect();
-    sqlx::query(
-        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) \
-         VALUES ($1, $2, 'sign_in', '', $3, $4)",
-    )
-    .bind(half.customer_id)
-    .bind(now)
-    .bind(&meta.ip)
-    .bind(user_agent)
-    .execute(&mut **tx)
-    .await?;
+    crate::activity::record(tx, half.customer_id, now, "sign_in", "", meta).await?;
     audit::record(
         tx,
         now,

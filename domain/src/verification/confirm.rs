@@ -175,17 +175,7 @@ pub async fn confirm(
         tx.rollback().await?;
         return Err(e);
     }
-    sqlx::query(
-        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail, ip, user_agent) \
-         VALUES ($1, $2, 'data_changed', $3, $4, $5)",
-    )
-    .bind(customer)
-    .bind(now)
-    .bind(row.field.key())
-    .bind(&meta.ip)
-    .bind(meta.user_agent.chars().take(200).collect::<String>())
-    .execute(&mut *tx)
-    .await?;
+    crate::activity::record(&mut tx, customer, now, "data_changed", row.field.key(), meta).await?;
     if let Some(request_id) = row.request_id {
         crate::requests::work::correction_confirmed(&mut tx, now, request_id, row.field.key()).await?;
     }
