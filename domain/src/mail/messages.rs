@@ -78,23 +78,19 @@ pub fn email_restored(lang: Lang, name: &str) -> Message {
 }
 
 pub fn password_changed(lang: Lang, name: &str, at: i64, others_ended: u64) -> Message {
-    let when = locale::date_time(lang, at);
-    base(
-        lang,
-        name,
-        text(lang, "password.subject").into(),
-        vec![fill(lang, "password.intro", &[("when", &when), ("ended", &others_ended.to_string())]), text(lang, "changed.not_you").into()],
-    )
+    factor_changed(lang, name, at, others_ended, "password")
 }
 
 pub fn authenticator_changed(lang: Lang, name: &str, at: i64, others_ended: u64) -> Message {
+    factor_changed(lang, name, at, others_ended, "authenticator")
+}
+
+/// A sign-in factor changed (texts `<which>.subject`, `<which>.intro`), and how many other
+/// sessions that ended.
+fn factor_changed(lang: Lang, name: &str, at: i64, others_ended: u64, which: &str) -> Message {
     let when = locale::date_time(lang, at);
-    base(
-        lang,
-        name,
-        text(lang, "authenticator.subject").into(),
-        vec![fill(lang, "authenticator.intro", &[("when", &when), ("ended", &others_ended.to_string())]), text(lang, "changed.not_you").into()],
-    )
+    let intro = fill(lang, &format!("{which}.intro"), &[("when", &when), ("ended", &others_ended.to_string())]);
+    base(lang, name, text(lang, &format!("{which}.subject")).into(), vec![intro, text(lang, "changed.not_you").into()])
 }
 
 pub fn recovery_code_used(lang: Lang, name: &str, at: i64, left: i64) -> Message {
