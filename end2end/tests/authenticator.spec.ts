@@ -1,19 +1,11 @@
 import { test, expect } from '@playwright/test';
 import { totp } from './totp';
-import { PASSWORD, ready, secondBrowser, signIn } from './pages';
+import { PASSWORD, enrollKeepingCodes, ready, secondBrowser, signIn } from './pages';
 import { waitForMail } from './mail';
 
 test('replacing the authenticator app signs out every other browser and issues new codes', async ({ page, browser }, info) => {
   const email = 'ada@example.test';
-  await signIn(page, email, PASSWORD);
-  await expect(page).toHaveURL(/\/enroll$/);
-  await ready(page);
-  const oldKey = (await page.locator('#totp-key').getAttribute('data-key')) ?? '';
-  await page.getByLabel('6-digit code').fill(totp(oldKey));
-  await page.getByRole('button', { name: 'Confirm and continue' }).click();
-  await expect(page).toHaveURL(/\/recovery-codes$/);
-  await ready(page);
-  const codes = await page.locator('#recovery-codes li').allTextContents();
+  const { key: oldKey, codes } = await enrollKeepingCodes(page, email);
   expect(codes).toHaveLength(10);
   // A second browser signed in with the old app, a step later (each code works once).
   const other = await secondBrowser(browser);

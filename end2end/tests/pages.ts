@@ -49,6 +49,11 @@ export async function signIn(page: Page, email: string, password: string) {
 
 /** First sign-in of an imported customer: enroll, pass the recovery codes, land on My data. */
 export async function enroll(page: Page, email: string): Promise<string> {
+  return (await enrollKeepingCodes(page, email)).key;
+}
+
+/** As `enroll`, keeping the authenticator key and the ten recovery codes shown once. */
+export async function enrollKeepingCodes(page: Page, email: string): Promise<{ key: string; codes: string[] }> {
   await signIn(page, email, PASSWORD);
   await expect(page).toHaveURL(/\/enroll$/);
   await ready(page);
@@ -57,10 +62,11 @@ export async function enroll(page: Page, email: string): Promise<string> {
   await page.getByRole('button', { name: 'Confirm and continue' }).click();
   await expect(page).toHaveURL(/\/recovery-codes$/);
   await ready(page);
+  const codes = await page.locator('#recovery-codes li').allTextContents();
   await page.getByRole('link', { name: 'I have saved them: continue' }).click();
   await expect(page).toHaveURL(/\/my-data/);
   await ready(page);
-  return key;
+  return { key, codes };
 }
 
 
