@@ -38,6 +38,9 @@ if [ "$want_browser" = all ]; then
   command -v chromium >/dev/null || missing+=(chromium)
   # The export spec unpacks the downloaded ZIP.
   command -v unzip >/dev/null || missing+=(unzip)
+  # The mail TLS test makes a self-signed certificate; make sbom (run by a test) is Python.
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v python3 >/dev/null || missing+=(python3)
 fi
 if [ "$want_browser" = bench ]; then
   # make bench-export compares with the sqlite3 shell, both timed by GNU time.
