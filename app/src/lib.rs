@@ -19,6 +19,7 @@ use crate::pages::{
     enroll::EnrollPage, my_data::MyDataPage, not_found::NotFoundPage,
     recovery_codes::RecoveryCodesPage, sign_in::SignInPage, sign_in_code::SignInCodePage,
     access_log::AccessLogPage, my_request::MyRequestPage, consent::ConsentPage, erasure::ErasurePage, export::ExportPage, sessions::SessionsPage, password::PasswordPage, authenticator::AuthenticatorPage,
+    forgot_password::ForgotPasswordPage, reset_password::ResetPasswordPage,
     staff::{customer::StaffCustomerPage, incident::StaffIncidentPage, incidents::StaffIncidentsPage, records::StaffRecordsPage, oversight::StaffOversightPage, policy::StaffPolicyPage, queue::StaffQueuePage, request::StaffRequestPage, sign_in::StaffSignInPage},
 };
 
@@ -78,6 +79,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/export") view=ExportPage ssr=SsrMode::Async/>
                     <Route path=path!("/sessions") view=SessionsPage ssr=SsrMode::Async/>
                     <Route path=path!("/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/password/forgot") view=ForgotPasswordPage/>
+                    <Route path=path!("/password/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/authenticator") view=AuthenticatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/sign-in") view=StaffSignInPage/>
                     <Route path=path!("/staff") view=StaffQueuePage ssr=SsrMode::Async/>

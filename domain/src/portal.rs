@@ -52,6 +52,11 @@ pub struct Policy {
     pub export_lease_secs: i64,
     /// Wrong codes on one export's download before downloading it is paused.
     pub export_codes_before_pause: i64,
+    /// How long a mailed password-reset link works.
+    pub reset_link_secs: i64,
+    /// At most this many reset links are mailed to one account per hour; further asks get the
+    /// same answer and no mail, so nobody can flood a mailbox through the form.
+    pub reset_links_per_hour: i64,
 }
 
 impl Default for Policy {
@@ -78,6 +83,8 @@ impl Default for Policy {
             export_keep_secs: 7 * 24 * 60 * 60,
             export_lease_secs: 60,
             export_codes_before_pause: 5,
+            reset_link_secs: 30 * 60,
+            reset_links_per_hour: 3,
         }
     }
 }

@@ -36,7 +36,8 @@ async function audit(page: Page, path: string) {
 }
 
 test('customer pages have no WCAG A/AA violations', async ({ page }) => {
-  for (const path of ['/sign-in', '/sign-in?e=credentials', '/staff/sign-in', '/confirm/not-a-real-link']) {
+  for (const path of ['/sign-in', '/sign-in?e=credentials', '/staff/sign-in', '/confirm/not-a-real-link',
+    '/password/forgot', '/password/forgot?e=email.malformed', '/password/forgot?e=reset_sent', '/password/reset/not-a-real-link']) {
     await audit(page, path);
   }
   await signIn(page, 'ines@example.test', PASSWORD);

@@ -64,6 +64,8 @@ async fn every_page_answers_each_role_as_it_should(portal: Portal) {
         // Links from mail: anyone may open them; an unknown token shows a clear page.
         ("/confirm/{token}", "/confirm/not-a-real-link", [Ok; 5]),
         ("/revert-email/{token}", "/revert-email/not-a-real-link", [Ok; 5]),
+        ("/password/reset/{token}", "/password/reset/not-a-real-link", [Ok; 5]),
+        ("/password/forgot", "/password/forgot", [Ok; 5]),
         // Half-way sign-in steps: only a session at that step may use them.
         ("/sign-in/code", "/sign-in/code", [Ok; 5]),
         ("/enroll", "/enroll", [sign_in, sign_in, sign_in, sign_in, sign_in]),

@@ -25,8 +25,8 @@ enum Who {
 const WHO: [Who; 5] = [Who::Anonymous, Who::A, Who::B, Who::Agent, Who::Dpo];
 
 /// Server functions whose gate is not a role but a credential, an emailed token or a sign-in step
-/// (their refusals are tested in authorisation.rs, verified_changes.rs and hardening.rs). Every
-/// other server function must be in the matrix below; a test enforces it.
+/// (their refusals are tested in authorisation.rs, verified_changes.rs, password_reset.rs and
+/// hardening.rs). Every other server function must be in the matrix below; a test enforces it.
 const PUBLIC: &[&str] = &[
     "sign_in",
     "verify_code",
@@ -40,6 +40,10 @@ const PUBLIC: &[&str] = &[
     "confirm_change",
     "revert_link",
     "revert_email",
+    // A forgotten password: gated by the mailed link and the authenticator (password_reset.rs).
+    "request_password_reset",
+    "reset_link",
+    "reset_password",
     "dev_mailbox",
     "staff_sign_in",
     "staff_sign_out",

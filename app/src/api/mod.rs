@@ -23,6 +23,7 @@ pub mod request_change;
 pub mod revert_email;
 pub mod second_factor;
 pub mod password;
+pub mod password_reset;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_out;

@@ -18,7 +18,7 @@ pub fn SignInPage() -> impl IntoView {
     };
     let notice = Signal::derive(move || {
         code.get().filter(|c| !c.starts_with("email") && !c.starts_with("password")).map(|c| {
-            (message(lang, &c), c != "signed_out" && c != "address_restored")
+            (message(lang, &c), !matches!(c.as_str(), "signed_out" | "address_restored" | "reset_done"))
         })
     });
     view! {
@@ -46,6 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if action.pending().get() { t(lang, "action.signing_in") } else { t(lang, "action.sign_in") }}
                 </button>
             </ActionForm>
+            <p class="aside"><a href="/password/forgot">{t(lang, "sign_in.forgot")}</a></p>
         </section>
     }
 }

@@ -6,6 +6,7 @@ pub mod enrollment;
 pub mod guessable;
 pub mod password;
 pub mod password_change;
+pub mod password_reset;
 pub mod reauth;
 pub mod recovery;
 pub mod session;

@@ -85,6 +85,19 @@ pub fn authenticator_changed(lang: Lang, name: &str, at: i64, others_ended: u64)
     factor_changed(lang, name, at, others_ended, "authenticator")
 }
 
+/// A forgotten password: the single-use link, to the address on file.
+pub fn password_reset_link(lang: Lang, name: &str, url: &str, minutes: i64) -> Message {
+    let mut m = base(lang, name, text(lang, "reset_link.subject").into(), vec![text(lang, "reset_link.intro").into()]);
+    m.action = Some(Action { label: text(lang, "reset_link.action").into(), url: url.into() });
+    m.after_action = vec![fill(lang, "reset_link.how", &[("minutes", &minutes.to_string())]), text(lang, "reset_link.ignore").into()];
+    m
+}
+
+/// The password was reset from a mailed link; `ended` counts every session, none is kept.
+pub fn password_reset(lang: Lang, name: &str, at: i64, ended: u64) -> Message {
+    factor_changed(lang, name, at, ended, "password_reset")
+}
+
 /// A sign-in factor changed (texts `<which>.subject`, `<which>.intro`), and how many other
 /// sessions that ended.
 fn factor_changed(lang: Lang, name: &str, at: i64, others_ended: u64, which: &str) -> Message {

@@ -100,6 +100,42 @@ const TEXTS: &[(&str, [&str; 3])] = &[
             "La password del tuo account è stata cambiata il {when}. {ended} altri browser e dispositivi collegati sono stati disconnessi.",
         ],
     ),
+    // A forgotten password: the link, then the notice once it was reset.
+    ("reset_link.subject", ["Reset your password", "Restablece tu contraseña", "Reimposta la tua password"]),
+    (
+        "reset_link.intro",
+        [
+            "Someone, hopefully you, asked to reset the password of your account. Your password has not changed.",
+            "Alguien, esperamos que tú, ha pedido restablecer la contraseña de tu cuenta. Tu contraseña no ha cambiado.",
+            "Qualcuno, speriamo tu, ha chiesto di reimpostare la password del tuo account. La tua password non è cambiata.",
+        ],
+    ),
+    ("reset_link.action", ["Choose a new password", "Elegir una contraseña nueva", "Scegli una nuova password"]),
+    (
+        "reset_link.how",
+        [
+            "The link works once, for {minutes} minutes. If you have set up an authenticator app, you will also need a code from it (or one of your recovery codes).",
+            "El enlace funciona una sola vez, durante {minutes} minutos. Si has configurado una aplicación de autenticación, también necesitarás un código de ella (o uno de tus códigos de recuperación).",
+            "Il link funziona una sola volta, per {minutes} minuti. Se hai configurato un'app di autenticazione, ti servirà anche un suo codice (o uno dei tuoi codici di recupero).",
+        ],
+    ),
+    (
+        "reset_link.ignore",
+        [
+            "Did not ask for this? Ignore this message: nothing changes without the link.",
+            "¿No lo has pedido tú? Ignora este mensaje: sin el enlace no cambia nada.",
+            "Non sei stato tu? Ignora questo messaggio: senza il link non cambia nulla.",
+        ],
+    ),
+    ("password_reset.subject", ["Your password was reset", "Tu contraseña se ha restablecido", "La tua password è stata reimpostata"]),
+    (
+        "password_reset.intro",
+        [
+            "The password of your account was reset with the link we mailed on {when}. {ended} signed-in browsers and devices were signed out.",
+            "La contraseña de tu cuenta se restableció con el enlace que te enviamos, el {when}. Se cerró la sesión en {ended} navegadores y dispositivos.",
+            "La password del tuo account è stata reimpostata con il link che ti abbiamo inviato, il {when}. {ended} browser e dispositivi collegati sono stati disconnessi.",
+        ],
+    ),
     (
         "authenticator.subject",
         ["Your authenticator app was replaced", "Se ha sustituido tu aplicación de autenticación", "La tua app di autenticazione è stata sostituita"],

@@ -1,0 +1,204 @@
+//! A forgotten password. Asking mails a single-use link to the address on file; the form behind
+//! it takes the new password and, once the customer has an authenticator, a code from it or a
+//! recovery code: the mailbox alone never takes an account over. A reset replaces the password,
+//! uses up every open link, ends every session, forgives the account's failed sign-ins and tells
+//! the customer by mail, all in one transaction.
+//!
+//! Asking gives the same answer whether or not the address has an account, so the form cannot be
+//! used to learn who is a customer; links to one account are capped per hour, so it cannot be
+//! used to flood a mailbox either.
+
+use super::password;
+use super::sign_in::{MAX_EMAIL_LEN, authenticator, consume_step, fail};
+use super::throttle::{self, Subjects};
+use super::{RequestMeta, guessable, normalize_email, recovery, totp};
+use crate::audit::{self, Actor, Entry};
+use crate::error::{LinkProblem, Problem};
+use crate::keys::{random_token, token_hash};
+use crate::mail::{self, messages, templates};
+use crate::{Error, Portal, Result, vault};
+
+/// Mails a reset link when the address belongs to a customer and their hourly allowance is not
+/// used up. Returns Ok either way: the caller shows one answer for all.
+#[tracing::instrument(name = "identity.request_password_reset", skip_all)]
+pub async fn request(portal: &Portal, email: &str) -> Result<()> {
+    let email = normalize_email(email);
+    if email.is_empty() {
+        return Err(Error::invalid("email", Problem::Required));
+    }
+    if email.len() > MAX_EMAIL_LEN {
+        return Err(Error::invalid("email", Problem::TooLong));
+    }
+    if !super::is_plausible_email(&email) {
+        return Err(Error::invalid("email", Problem::Malformed));
+    }
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM customers WHERE email_lookup = $1")
+        .bind(portal.keys.email_lookup(&email))
+        .fetch_optional(portal.store.pool())
+        .await?;
+    let Some((customer_id,)) = found else {
+        return Ok(());
+    };
+    let now = portal.now();
+    let mut tx = portal.store.begin().await?;
+    // Counted inside the write transaction, so concurrent asks cannot both slip under the cap.
+    let (recent,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM password_resets WHERE customer_id = $1 AND created_at > $2")
+            .bind(customer_id)
+            .bind(now - 3_600)
+            .fetch_one(&mut *tx)
+            .await?;
+    if recent >= portal.policy.reset_links_per_hour {
+        tracing::warn!("password reset link not sent: hourly allowance used up");
+        tx.rollback().await?;
+        return Ok(());
+    }
+    let token = random_token();
+    let expires_at = now + portal.policy.reset_link_secs;
+    sqlx::query("INSERT INTO password_resets (customer_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(customer_id)
+        .bind(token_hash(&token))
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+    let person = vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
+    let url = format!("{}/password/reset/{token}", portal.public_url);
+    let message = messages::password_reset_link(person.lang(), &person.full_name, &url, portal.policy.reset_link_secs / 60);
+    mail::enqueue(&mut tx, portal, Some(customer_id), "password_reset_link", &templates::render(&person.email, &message)?).await?;
+    tx.commit().await?;
+    portal.wake_mail();
+    Ok(())
+}
+
+/// What the reset form needs to know about a link that still works.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetLink {
+    /// The customer has an authenticator, so the form asks for a code from it.
+    pub needs_code: bool,
+}
+
+struct Usable {
+    id: i64,
+    customer_id: i64,
+    needs_code: bool,
+}
+
+async fn usable(portal: &Portal, token: &str) -> Result<Usable> {
+    if !crate::keys::is_token_shape(token) {
+        return Err(Error::Link(LinkProblem::Unknown));
+    }
+    let row: Option<(i64, i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT r.id, r.customer_id, r.expires_at, r.used_at, c.totp_enabled_at \
+         FROM password_resets r JOIN customers c ON c.id = r.customer_id WHERE r.token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(portal.store.pool())
+    .await?;
+    let (id, customer_id, expires_at, used_at, totp_enabled_at) = row.ok_or(Error::Link(LinkProblem::Unknown))?;
+    if used_at.is_some() {
+        return Err(Error::Link(LinkProblem::Used));
+    }
+    if expires_at <= portal.now() {
+        return Err(Error::Link(LinkProblem::Expired));
+    }
+    Ok(Usable { id, customer_id, needs_code: totp_enabled_at.is_some() })
+}
+
+/// Reads only: opening the link (or a mail scanner fetching it) uses nothing up.
+pub async fn link(portal: &Portal, token: &str) -> Result<ResetLink> {
+    let row = usable(portal, token).await?;
+    Ok(ResetLink { needs_code: row.needs_code })
+}
+
+/// Sets the new password; returns how many sessions ended.
+#[tracing::instrument(name = "identity.reset_password", skip_all)]
+pub async fn reset(portal: &Portal, token: &str, new: &str, code: &str, meta: &RequestMeta) -> Result<u64> {
+    let link = usable(portal, token).await?;
+    password::check_policy(new).map_err(|e| match e {
+        Error::Invalid { problem, .. } => Error::invalid("new_password", problem),
+        other => other,
+    })?;
+    let customer = link.customer_id;
+    let person = vault::customer::existing_person(portal.store.pool(), portal, customer).await?;
+    if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
+        return Err(Error::invalid("new_password", Problem::Guessable));
+    }
+    let code = code.trim();
+    // A code is checked before hashing, and against the account's throttle, like a sign-in.
+    // `step` is None for a recovery code, which is checked as it is used up.
+    let proof = if link.needs_code {
+        if code.is_empty() {
+            return Err(Error::invalid("code", Problem::Required));
+        }
+        if code.chars().count() > 64 {
+            return Err(Error::invalid("code", Problem::TooLong));
+        }
+        let (subjects, secret) = authenticator(portal, customer, meta).await?;
+        let step = match totp::parse_code(code) {
+            Some(c) => match totp::matching_step(&secret, &c, portal.now())? {
+                Some(step) => Some(step),
+                None => {
+                    fail(portal, &subjects, Some(customer), "reset code", meta).await?;
+                    return Err(Error::BadCredentials);
+                }
+            },
+            None => None,
+        };
+        Some((subjects, step))
+    } else {
+        None
+    };
+    let hash = password::hash(new).await?;
+
+    let now = portal.now();
+    let mut tx = portal.store.begin().await?;
+    let claimed = sqlx::query("UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(link.id)
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Err(Error::Link(LinkProblem::Used));
+    }
+    let mut used_recovery = false;
+    if let Some((subjects, step)) = &proof {
+        let accepted = match step {
+            Some(step) => consume_step(&mut tx, customer, *step).await?,
+            None => {
+                used_recovery = true;
+                recovery::consume(&mut tx, portal, customer, code).await?
+            }
+        };
+        if !accepted {
+            // The link stays usable: a mistyped code is not a reason to ask for another mail.
+            tx.rollback().await?;
+            fail(portal, subjects, Some(customer), if used_recovery { "reset recovery code" } else { "reset code" }, meta).await?;
+            return Err(Error::BadCredentials);
+        }
+    }
+    sqlx::query("UPDATE customers SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(&hash)
+        .bind(now)
+        .bind(customer)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE customer_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(customer)
+        .execute(&mut *tx)
+        .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE customer_id = $1").bind(customer).execute(&mut *tx).await?.rows_affected();
+    crate::activity::record(&mut tx, customer, now, "password_reset", "", meta).await?;
+    let detail = format!("sessions_ended:{ended}{}", if used_recovery { ",recovery_code" } else { "" });
+    audit::record(&mut tx, now, Entry { actor: Actor::Customer, customer_id: Some(customer), action: "identity.password_reset", detail: &detail, ip: Some(&meta.ip) })
+        .await?;
+    let message = messages::password_reset(person.lang(), &person.full_name, now, ended);
+    mail::enqueue(&mut tx, portal, Some(customer), "password_reset", &templates::render(&person.email, &message)?).await?;
+    tx.commit().await?;
+    portal.wake_mail();
+    // Proven by the mailbox and the authenticator: earlier failed sign-ins are forgiven.
+    throttle::clear_account(portal, &Subjects::new(portal, &person.email, &meta.ip)).await?;
+    Ok(ended)
+}
