@@ -29,7 +29,8 @@ pub fn test_master_key_base64() -> String {
     base64::engine::general_purpose::STANDARD.encode([7u8; 32])
 }
 
-fn pg_admin_url() -> String {
+/// The PostgreSQL server the tests use (`TEST_DATABASE_URL`), as its admin database.
+pub fn pg_admin_url() -> String {
     std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }

@@ -30,8 +30,9 @@ pub struct Config {
     pub previous_master_key: Option<MasterKey>,
     /// Seed the demo customer into an empty database on start.
     pub demo: bool,
-    /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS) or
-    /// `smtps://user:pass@host:465` (TLS). Unset: mail goes to the dev mailbox page.
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465` (TLS),
+    /// or `smtp://127.0.0.1:25` (plain, to a relay on this machine only). Unset: mail goes to
+    /// the dev mailbox page.
     pub smtp_url: Option<String>,
     /// The sender of every mail.
     pub mail_from: String,
@@ -108,7 +109,10 @@ impl Config {
     pub fn mail_transport(&self) -> Result<domain::mail::Transport, ConfigError> {
         match &self.smtp_url {
             Some(url) => domain::mail::Transport::smtp(url, &self.mail_from)
-                .map_err(|_| ConfigError::Invalid("CUSTODIA_SMTP_URL / CUSTODIA_MAIL_FROM", "expected smtp(s)://… and a mail address")),
+                .map_err(|e| match e {
+                    domain::Error::Internal(why) => ConfigError::Invalid("CUSTODIA_SMTP_URL / CUSTODIA_MAIL_FROM", why),
+                    _ => ConfigError::Invalid("CUSTODIA_SMTP_URL / CUSTODIA_MAIL_FROM", "expected smtp(s)://… and a mail address"),
+                }),
             None => Ok(domain::mail::Transport::DevMailbox),
         }
     }

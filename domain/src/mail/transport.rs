@@ -24,11 +24,30 @@ pub enum SendError {
     Permanent(&'static str),
 }
 
+/// Mail holds personal data and single-use links: to another machine it goes encrypted, with TLS
+/// from the start (`smtps://`) or STARTTLS that must succeed (`?tls=required`), never
+/// opportunistic TLS that an attacker on the path can strip. Plain SMTP is for a relay on this
+/// machine only, where it never crosses a network.
+fn encrypted_unless_local(url: &str) -> Result<()> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| Error::Internal("CUSTODIA_SMTP_URL is not a valid smtp:// or smtps:// URL"))?;
+    if parsed.scheme() == "smtps" || parsed.query_pairs().any(|(k, v)| k == "tls" && v == "required") {
+        return Ok(());
+    }
+    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    let local = host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if local {
+        Ok(())
+    } else {
+        Err(Error::Internal("CUSTODIA_SMTP_URL would send mail unencrypted to another machine: use smtps:// or ?tls=required"))
+    }
+}
+
 impl Transport {
-    /// `smtp://host:port` (plain, for a local relay), `smtp://user:pass@host:587?tls=required`
-    /// (STARTTLS) or `smtps://user:pass@host:465` (TLS).
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtps://user:pass@host:465` (TLS),
+    /// or `smtp://127.0.0.1:25` (plain, only to a relay on this machine).
     pub fn smtp(url: &str, from: &str) -> Result<Self> {
         let from: Mailbox = from.parse().map_err(|_| Error::Internal("CUSTODIA_MAIL_FROM is not a mail address"))?;
+        encrypted_unless_local(url)?;
         let mailer = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|_| Error::Internal("CUSTODIA_SMTP_URL is not a valid smtp:// or smtps:// URL"))?
             .timeout(Some(Duration::from_secs(20)))
@@ -61,6 +80,36 @@ impl Transport {
                     Err(_) => Err(SendError::Transient("unreachable")),
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Transport;
+
+    // A runtime because the pooled transport starts its pool on one.
+    #[tokio::test]
+    async fn mail_to_another_machine_must_be_encrypted() {
+        let from = "privacy@example.com";
+        for ok in [
+            "smtps://user:secret@mail.example.com:465",
+            "smtp://user:secret@mail.example.com:587?tls=required",
+            "smtp://127.0.0.1:2525",
+            "smtp://localhost:25",
+            "smtp://[::1]:25",
+        ] {
+            assert!(Transport::smtp(ok, from).is_ok(), "{ok}");
+        }
+        for plain in [
+            "smtp://mail.example.com:25",
+            "smtp://user:secret@mail.example.com:587",
+            "smtp://mail.example.com:587?tls=opportunistic",
+            "smtp://192.0.2.25:25",
+            "smtp://localhost.example.com:25",
+        ] {
+            let Err(e) = Transport::smtp(plain, from) else { panic!("{plain} was accepted") };
+            assert!(!e.to_string().contains("secret"), "the password stays out of the message");
         }
     }
 }
