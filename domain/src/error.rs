@@ -22,6 +22,8 @@ pub enum Problem {
     TooSoon,
     /// Among the passwords attackers try first, or built on the person's own name or email.
     Guessable,
+    /// Known from a data breach elsewhere (the offline Pwned Passwords copy).
+    Breached,
 }
 
 /// Why an emailed link cannot be used; each gets its own clear page.

@@ -99,6 +99,8 @@ pub struct Portal {
     pub public_url: Arc<str>,
     /// Wakes the mail worker when something was queued.
     pub mail_waker: Arc<Notify>,
+    /// The company's offline copy of Pwned Passwords, when it has one.
+    pub breached_passwords: Option<Arc<crate::identity::breached::Corpus>>,
 }
 
 impl Portal {
@@ -110,7 +112,14 @@ impl Portal {
             policy: Arc::new(policy),
             public_url: Arc::from("http://127.0.0.1:3000"),
             mail_waker: Arc::new(Notify::new()),
+            breached_passwords: None,
         }
+    }
+
+    /// New passwords are also checked against this corpus of breached ones.
+    pub fn with_breached_passwords(mut self, corpus: crate::identity::breached::Corpus) -> Self {
+        self.breached_passwords = Some(Arc::new(corpus));
+        self
     }
 
     pub fn with_public_url(mut self, url: &str) -> Self {

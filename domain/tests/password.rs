@@ -12,6 +12,7 @@ use domain::error::Problem;
 on_both_backends!(
     a_password_change_needs_both_proofs_and_ends_every_other_session,
     wrong_current_passwords_count_toward_the_lock,
+    a_password_known_from_breaches_is_refused,
 );
 
 const EMAIL: &str = "pia@example.test";
@@ -80,4 +81,44 @@ async fn wrong_current_passwords_count_toward_the_lock(portal: Portal) {
         last = Some(password_change::change(&portal, &s, "wrong but long enough", NEW, &c, &meta()).await);
     }
     assert!(matches!(last, Some(Err(Error::Throttled { .. }))), "{last:?}");
+}
+
+/// An offline Pwned Passwords file of these passwords, as its downloader writes it: upper-case
+/// SHA-1, a count, CRLF, sorted by hash.
+fn breach_corpus(passwords: &[&str]) -> domain::identity::breached::Corpus {
+    use sha1::{Digest, Sha1};
+    let mut lines: Vec<String> = passwords
+        .iter()
+        .map(|p| format!("{}:42\r\n", Sha1::digest(p.as_bytes()).iter().map(|b| format!("{b:02X}")).collect::<String>()))
+        .collect();
+    lines.sort();
+    let path = std::env::temp_dir().join(format!("custodia-pwned-{}.txt", domain::keys::random_token()));
+    std::fs::write(&path, lines.concat()).unwrap();
+    domain::identity::breached::Corpus::open(&path).unwrap()
+}
+
+async fn a_password_known_from_breaches_is_refused(portal: Portal) {
+    let leaked = "a long passphrase that leaked from another site";
+    let portal = portal.with_breached_passwords(breach_corpus(&[leaked, "another leaked passphrase here"]));
+    let (here, secret, _) = enrolled(&portal, EMAIL).await;
+    let s = session(&portal, &here).await.unwrap();
+    portal.clock.advance(30);
+    let c = code(&portal, &secret);
+    match password_change::change(&portal, &s, PASSWORD, leaked, &c, &meta()).await {
+        Err(Error::Invalid { field, problem }) => assert_eq!((field, problem), ("new_password", Problem::Breached)),
+        other => panic!("{other:?}"),
+    }
+    // The same code still works: the refusal came before it was used.
+    password_change::change(&portal, &s, PASSWORD, NEW, &c, &meta()).await.expect("a password in no breach is taken");
+
+    // A forgotten-password reset is checked the same way.
+    domain::identity::password_reset::request(&portal, EMAIL).await.unwrap();
+    let mail = peek_outbox(&portal, "password_reset_link").await.unwrap();
+    let token = token_in(&mail.text, "/password/reset/").unwrap();
+    portal.clock.advance(30);
+    let c = code(&portal, &secret);
+    match domain::identity::password_reset::reset(&portal, &token, "another leaked passphrase here", &c, &meta()).await {
+        Err(Error::Invalid { field, problem }) => assert_eq!((field, problem), ("new_password", Problem::Breached)),
+        other => panic!("{other:?}"),
+    }
 }

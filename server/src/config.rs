@@ -36,6 +36,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of every mail.
     pub mail_from: String,
+    /// An offline copy of Pwned Passwords (`SHA1HEX:COUNT` lines, sorted); new passwords found
+    /// in it are refused.
+    pub breached_passwords: Option<PathBuf>,
 }
 
 #[derive(Clone)]
@@ -102,6 +105,7 @@ impl Config {
             demo: matches!(var("CUSTODIA_DEMO").as_deref(), Some("1" | "true" | "yes")),
             smtp_url: var("CUSTODIA_SMTP_URL"),
             mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
+            breached_passwords: var("CUSTODIA_BREACHED_PASSWORDS_FILE").map(PathBuf::from),
         })
     }
 

@@ -52,6 +52,12 @@ impl Application {
         if config.demo && domain::demo::seed_staff_if_absent(&portal).await? {
             tracing::info!("seeded the demo staff");
         }
+        let portal = match &config.breached_passwords {
+            Some(path) => portal.with_breached_passwords(domain::identity::breached::Corpus::open(path).map_err(|_| {
+                crate::config::ConfigError::Invalid("CUSTODIA_BREACHED_PASSWORDS_FILE", "cannot be read, or is not a sorted list of SHA1HEX:COUNT lines")
+            })?),
+            None => portal,
+        };
         let transport = config.mail_transport()?;
         let listener = TcpListener::bind(config.addr).await.map_err(StartError::Listen)?;
         let addr = listener.local_addr().map_err(StartError::Listen)?;

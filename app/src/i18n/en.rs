@@ -583,4 +583,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.reset_link_used", "This link was already used, or a later reset made it void. Each link works once."),
     ("msg.reset_done", "Your password is reset and every browser and device was signed out. Sign in with your new password."),
     ("term.activity_password_reset", "Reset the password with an emailed link"),
+    ("msg.new_password.breached", "That password has appeared in a data breach on another site, so attackers try it first. Choose another."),
 ];

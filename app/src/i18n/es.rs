@@ -583,4 +583,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.reset_link_used", "Este enlace ya se usó, o un restablecimiento posterior lo anuló. Cada enlace funciona una sola vez."),
     ("msg.reset_done", "Tu contraseña se ha restablecido y se ha cerrado la sesión en todos los navegadores y dispositivos. Inicia sesión con tu contraseña nueva."),
     ("term.activity_password_reset", "Restableció la contraseña con un enlace enviado por correo"),
+    ("msg.new_password.breached", "Esa contraseña ha aparecido en una filtración de datos de otro sitio, así que los atacantes la prueban primero. Elige otra."),
 ];

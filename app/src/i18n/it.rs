@@ -583,4 +583,5 @@ pub(super) static TEXTS: &[(&str, &str)] = &[
     ("msg.reset_link_used", "Questo link è già stato usato, o una reimpostazione successiva lo ha annullato. Ogni link funziona una sola volta."),
     ("msg.reset_done", "La tua password è stata reimpostata e tutti i browser e i dispositivi sono stati disconnessi. Accedi con la nuova password."),
     ("term.activity_password_reset", "Ha reimpostato la password con un link inviato per email"),
+    ("msg.new_password.breached", "Questa password è comparsa in una violazione di dati di un altro sito, quindi gli attaccanti la provano per prima. Scegline un'altra."),
 ];

@@ -1,6 +1,7 @@
 //! Who the customer is: password, TOTP second factor, recovery codes and server-side sessions.
 
 pub mod authenticator_change;
+pub mod breached;
 pub mod devices;
 pub mod enrollment;
 pub mod guessable;

@@ -36,6 +36,9 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
     if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
         return Err(Error::invalid("new_password", Problem::Guessable));
     }
+    if super::breached::is_breached(portal, new).await? {
+        return Err(Error::invalid("new_password", Problem::Breached));
+    }
     // The code first: it checks the account's throttle, so a locked account is not hashed for.
     let step = step_up::check(portal, customer, code, "password change code", meta).await?;
     let (stored,): (String,) =

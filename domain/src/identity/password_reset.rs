@@ -124,6 +124,9 @@ pub async fn reset(portal: &Portal, token: &str, new: &str, code: &str, meta: &R
     if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
         return Err(Error::invalid("new_password", Problem::Guessable));
     }
+    if super::breached::is_breached(portal, new).await? {
+        return Err(Error::invalid("new_password", Problem::Breached));
+    }
     let code = code.trim();
     // A code is checked before hashing, and against the account's throttle, like a sign-in.
     // `step` is None for a recovery code, which is checked as it is used up.

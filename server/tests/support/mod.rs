@@ -43,6 +43,7 @@ impl TestApp {
             demo: false,
             smtp_url,
             mail_from: "Custodia <privacy@custodia.test>".into(),
+            breached_passwords: None,
         };
         let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
         let addr = app.local_addr();

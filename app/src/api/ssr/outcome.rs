@@ -59,6 +59,7 @@ pub fn field_outcome(e: &Error) -> String {
                 Problem::Busy => "busy",
                 Problem::TooSoon => "too_soon",
                 Problem::Guessable => "guessable",
+                Problem::Breached => "breached",
             };
             format!("{field}.{problem}")
         }
