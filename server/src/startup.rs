@@ -9,7 +9,7 @@ use axum::Router;
 use axum::routing::get;
 use domain::{Clock, Portal, Store};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 
 use crate::config::Config;
@@ -23,6 +23,16 @@ pub enum StartError {
     Domain(#[from] domain::Error),
     #[error("could not listen on the address: {0}")]
     Listen(std::io::Error),
+}
+
+/// The app's page routes, listed once per process. Listing renders the app with resource loading
+/// switched off by a process-wide flag (leptos_server's `SuppressResourceLoad`): a page that
+/// another router in the same process starts rendering at that moment waits forever (leptos
+/// issue #4773). One server lists once, before it serves; tests that start several servers in
+/// one process hit it now and then, as a request that never got an answer.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 pub struct Application {
@@ -125,7 +135,7 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
         public_origin: config.public_url.as_deref().map(Into::into),
         hsts: config.secure_cookies(),
     };
-    let routes = generate_route_list(App);
+    let routes = route_list();
     Router::new()
         .route("/healthz", get(health))
         .route("/language/{code}", get(crate::language::choose))
