@@ -32,6 +32,22 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The address a person typed, normalized, or the problem with it (for the `email` field).
+pub(crate) fn validated_email(email: &str) -> crate::Result<String> {
+    use crate::error::Problem;
+    let email = normalize_email(email);
+    if email.is_empty() {
+        return Err(crate::Error::invalid("email", Problem::Required));
+    }
+    if email.len() > sign_in::MAX_EMAIL_LEN {
+        return Err(crate::Error::invalid("email", Problem::TooLong));
+    }
+    if !is_plausible_email(&email) {
+        return Err(crate::Error::invalid("email", Problem::Malformed));
+    }
+    Ok(email)
+}
+
 /// Shape only (one `@`, something on each side, a dot in the domain, no spaces or control
 /// characters); whether the address is real is proven by mail, not guessed here.
 pub fn is_plausible_email(email: &str) -> bool {

@@ -9,9 +9,9 @@
 //! used to flood a mailbox either.
 
 use super::password;
-use super::sign_in::{MAX_EMAIL_LEN, authenticator, consume_step, fail};
+use super::sign_in::{authenticator, consume_step, fail};
 use super::throttle::{self, Subjects};
-use super::{RequestMeta, guessable, normalize_email, recovery, totp};
+use super::{RequestMeta, guessable, recovery, totp};
 use crate::audit::{self, Actor, Entry};
 use crate::error::{LinkProblem, Problem};
 use crate::keys::{random_token, token_hash};
@@ -22,16 +22,7 @@ use crate::{Error, Portal, Result, vault};
 /// used up. Returns Ok either way: the caller shows one answer for all.
 #[tracing::instrument(name = "identity.request_password_reset", skip_all)]
 pub async fn request(portal: &Portal, email: &str) -> Result<()> {
-    let email = normalize_email(email);
-    if email.is_empty() {
-        return Err(Error::invalid("email", Problem::Required));
-    }
-    if email.len() > MAX_EMAIL_LEN {
-        return Err(Error::invalid("email", Problem::TooLong));
-    }
-    if !super::is_plausible_email(&email) {
-        return Err(Error::invalid("email", Problem::Malformed));
-    }
+    let email = super::validated_email(email)?;
     let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM customers WHERE email_lookup = $1")
         .bind(portal.keys.email_lookup(&email))
         .fetch_optional(portal.store.pool())

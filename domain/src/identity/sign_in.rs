@@ -8,7 +8,7 @@ use crate::{Error, Portal, Result};
 
 use super::session::{self, NewSession, Session, Stage};
 use super::throttle::{self, Subjects};
-use super::{RequestMeta, normalize_email, password, recovery, totp};
+use super::{RequestMeta, password, recovery, totp};
 
 pub const MAX_EMAIL_LEN: usize = 254;
 
@@ -26,16 +26,7 @@ pub async fn sign_in(
     meta: &RequestMeta,
     previous_token: Option<&str>,
 ) -> Result<SignInStep> {
-    let email = normalize_email(email);
-    if email.is_empty() {
-        return Err(Error::invalid("email", Problem::Required));
-    }
-    if email.len() > MAX_EMAIL_LEN {
-        return Err(Error::invalid("email", Problem::TooLong));
-    }
-    if !super::is_plausible_email(&email) {
-        return Err(Error::invalid("email", Problem::Malformed));
-    }
+    let email = super::validated_email(email)?;
     if password_input.is_empty() {
         return Err(Error::invalid("password", Problem::Required));
     }
