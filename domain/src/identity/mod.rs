@@ -5,6 +5,7 @@ pub mod breached;
 pub mod devices;
 pub mod enrollment;
 pub mod guessable;
+pub mod new_password;
 pub mod password;
 pub mod password_change;
 pub mod password_reset;

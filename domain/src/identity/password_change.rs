@@ -6,7 +6,7 @@
 //! own name or email are refused.
 
 use super::password::{self, MAX_LEN};
-use super::{RequestMeta, Session, Stage, guessable, step_up};
+use super::{RequestMeta, Session, Stage, new_password, step_up};
 use crate::audit::{self, Actor, Entry};
 use crate::error::Problem;
 use crate::mail::{self, messages, templates};
@@ -24,21 +24,13 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
     if current.chars().count() > MAX_LEN {
         return Err(Error::invalid("current_password", Problem::TooLong));
     }
-    password::check_policy(new).map_err(|e| match e {
-        Error::Invalid { problem, .. } => Error::invalid("new_password", problem),
-        other => other,
-    })?;
+    new_password::check_length(new)?;
     if new == current {
         return Err(Error::invalid("new_password", Problem::Unchanged));
     }
     let customer = session.customer_id;
     let person = vault::customer::person(portal.store.pool(), portal, customer).await?.ok_or(Error::Unauthenticated)?;
-    if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
-        return Err(Error::invalid("new_password", Problem::Guessable));
-    }
-    if super::breached::is_breached(portal, new).await? {
-        return Err(Error::invalid("new_password", Problem::Breached));
-    }
+    new_password::check_not_guessable(portal, new, &person).await?;
     // The code first: it checks the account's throttle, so a locked account is not hashed for.
     let step = step_up::check(portal, customer, code, "password change code", meta).await?;
     let (stored,): (String,) =
@@ -56,12 +48,7 @@ pub async fn change(portal: &Portal, session: &Session, current: &str, new: &str
         tx.rollback().await?;
         return Err(step.refuse(portal, "password change code", meta).await?);
     }
-    sqlx::query("UPDATE customers SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(customer)
-        .execute(&mut *tx)
-        .await?;
+    new_password::store(&mut tx, customer, &hash, now).await?;
     let ended = super::session::end_all_but(&mut tx, customer, &session.id_hash).await?;
     crate::activity::record(&mut tx, customer, now, "password_changed", "", meta).await?;
     let detail = format!("others_ended:{ended}");

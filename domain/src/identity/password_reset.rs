@@ -11,7 +11,7 @@
 use super::password;
 use super::sign_in::{authenticator, consume_step, fail};
 use super::throttle::{self, Subjects};
-use super::{RequestMeta, guessable, recovery, totp};
+use super::{RequestMeta, new_password, recovery, totp};
 use crate::audit::{self, Actor, Entry};
 use crate::error::{LinkProblem, Problem};
 use crate::keys::{random_token, token_hash};
@@ -106,18 +106,10 @@ pub async fn link(portal: &Portal, token: &str) -> Result<ResetLink> {
 #[tracing::instrument(name = "identity.reset_password", skip_all)]
 pub async fn reset(portal: &Portal, token: &str, new: &str, code: &str, meta: &RequestMeta) -> Result<u64> {
     let link = usable(portal, token).await?;
-    password::check_policy(new).map_err(|e| match e {
-        Error::Invalid { problem, .. } => Error::invalid("new_password", problem),
-        other => other,
-    })?;
+    new_password::check_length(new)?;
     let customer = link.customer_id;
     let person = vault::customer::existing_person(portal.store.pool(), portal, customer).await?;
-    if guessable::is_guessable(new, &[&person.full_name, &person.email]) {
-        return Err(Error::invalid("new_password", Problem::Guessable));
-    }
-    if super::breached::is_breached(portal, new).await? {
-        return Err(Error::invalid("new_password", Problem::Breached));
-    }
+    new_password::check_not_guessable(portal, new, &person).await?;
     let code = code.trim();
     // A code is checked before hashing, and against the account's throttle, like a sign-in.
     // `step` is None for a recovery code, which is checked as it is used up.
@@ -172,12 +164,7 @@ pub async fn reset(portal: &Portal, token: &str, new: &str, code: &str, meta: &R
             return Err(Error::BadCredentials);
         }
     }
-    sqlx::query("UPDATE customers SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(customer)
-        .execute(&mut *tx)
-        .await?;
+    new_password::store(&mut tx, customer, &hash, now).await?;
     sqlx::query("UPDATE password_resets SET used_at = $1 WHERE customer_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(customer)
