@@ -98,17 +98,23 @@ fn ConfirmForm(view: ChangeLinkView, token: String) -> impl IntoView {
     }
 }
 
-/// One clear page per reason a link cannot be used.
+/// One clear page per reason a link cannot be used. A kind of link with its own wording gives
+/// its message prefix (`reset_` for `msg.reset_link_expired`) and the way on from there.
 #[component]
-pub(crate) fn LinkProblem(code: String) -> impl IntoView {
+pub(crate) fn LinkProblem(
+    code: String,
+    #[prop(default = "")] prefix: &'static str,
+    #[prop(default = "/my-data")] next: &'static str,
+    #[prop(default = "change.back")] next_label: &'static str,
+) -> impl IntoView {
     let lang = use_lang();
     view! {
         <h1>{t(lang, "link.title")}</h1>
         <p class="notice notice-error" role="alert" data-reason=code.clone()>
             <span class="notice-icon" aria-hidden="true">"!"</span>
             " "
-            {message(lang, &code)}
+            {message(lang, &format!("{prefix}{code}"))}
         </p>
-        <p><a href="/my-data">{t(lang, "change.back")}</a></p>
+        <p><a href=next>{t(lang, next_label)}</a></p>
     }
 }

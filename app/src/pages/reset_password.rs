@@ -2,6 +2,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use super::confirm::LinkProblem;
 use super::outcome;
 use crate::api::AppError;
 use crate::api::password_reset::{ResetLinkView, ResetPassword, reset_link};
@@ -24,7 +25,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match link.await {
                         Ok(v) => view! { <ResetForm view=v token=token()/> }.into_any(),
-                        Err(AppError::Link(code)) => view! { <ResetLinkProblem code=code/> }.into_any(),
+                        Err(AppError::Link(code)) => view! { <LinkProblem code=code prefix="reset_" next="/password/forgot" next_label="reset.ask_again"/> }.into_any(),
                         Err(e) => view! { <Failure error=e/> }.into_any(),
                     }
                 })}
@@ -60,20 +61,5 @@ fn ResetForm(view: ResetLinkView, token: String) -> impl IntoView {
                 {t(lang, "reset.button")}
             </button>
         </ActionForm>
-    }
-}
-
-/// A link that no longer works, and the way to a new one.
-#[component]
-fn ResetLinkProblem(code: String) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <h1>{t(lang, "link.title")}</h1>
-        <p class="notice notice-error" role="alert" data-reason=code.clone()>
-            <span class="notice-icon" aria-hidden="true">"!"</span>
-            " "
-            {message(lang, &format!("reset_{code}"))}
-        </p>
-        <p><a href="/password/forgot">{t(lang, "reset.ask_again")}</a></p>
     }
 }
