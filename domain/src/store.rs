@@ -68,6 +68,9 @@ impl Store {
         let pool = match backend {
             Backend::Sqlite => {
                 options
+                    // A SQLite connection lives in this process and cannot go stale, so the ping
+                    // sqlx sends on every acquire by default only costs a thread hand-off.
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; busy_timeout makes a second
@@ -83,7 +86,24 @@ impl Store {
                     .connect(&url)
                     .await?
             }
-            Backend::Postgres => options.connect(&url).await?,
+            Backend::Postgres => {
+                options
+                    // sqlx pings before every acquire by default: a round trip per query. Under
+                    // load a connection is back in use within microseconds, so only one that sat
+                    // idle long enough to have been cut off (restart, outage) is checked first.
+                    .test_before_acquire(false)
+                    .before_acquire(|conn, meta| {
+                        Box::pin(async move {
+                            if meta.idle_for < Duration::from_secs(1) {
+                                return Ok(true);
+                            }
+                            // A dead connection is closed and another one opened in its place.
+                            Ok(sqlx::Connection::ping(conn).await.is_ok())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
         };
         Ok(Store { pool, backend })
     }
@@ -108,6 +128,13 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// One connection for the several reads of one page. Each query sent to the pool itself
+    /// takes a connection and gives it back, and sqlx pings every connection it takes back: on
+    /// SQLite two more hand-offs to the connection's thread per query.
+    pub async fn reader(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
     }
 
     /// Begins a write transaction. On SQLite it takes the write lock up front (`IMMEDIATE`), so
