@@ -136,7 +136,7 @@ pub async fn run(portal: &Portal, file: &ImportFile) -> Result<ImportSummary> {
     let now = portal.now();
     let mut tx = portal.store.begin().await?;
     if let Some(cat) = &file.catalogue {
-        catalogue::replace(&mut tx, cat).await?;
+        catalogue::replace(portal, &mut tx, cat).await?;
     }
     let mut records = 0;
     for (c, hash) in file.customers.iter().zip(hashes) {
@@ -255,6 +255,9 @@ pub async fn run(portal: &Portal, file: &ImportFile) -> Result<ImportSummary> {
             + c.activity.len();
     }
     tx.commit().await?;
+    if file.catalogue.is_some() {
+        catalogue::forget(portal);
+    }
     Ok(ImportSummary { customers: file.customers.len(), records })
 }
 

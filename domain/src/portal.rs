@@ -101,6 +101,8 @@ pub struct Portal {
     pub mail_waker: Arc<Notify>,
     /// The company's offline copy of Pwned Passwords, when it has one.
     pub breached_passwords: Option<Arc<crate::identity::breached::Corpus>>,
+    /// This process's copy of the data catalogue.
+    pub catalogue: Arc<crate::catalogue::Cache>,
 }
 
 impl Portal {
@@ -113,6 +115,7 @@ impl Portal {
             public_url: Arc::from("http://127.0.0.1:3000"),
             mail_waker: Arc::new(Notify::new()),
             breached_passwords: None,
+            catalogue: Arc::default(),
         }
     }
 

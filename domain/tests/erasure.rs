@@ -51,8 +51,9 @@ async fn the_preview_reads_what_is_kept_and_why_from_the_catalogue(portal: Porta
     s.on_erasure = Some(ErasureRule { keep_days: 3 * 365, keep_fields: vec!["reference".into(), "opened_at".into()] });
     s.texts.get_mut("en").unwrap().erasure_ground = "Consumer-protection claims (3 years).".into();
     let mut tx = portal.store.begin().await.unwrap();
-    catalogue::replace(&mut tx, &file).await.unwrap();
+    catalogue::replace(&portal, &mut tx, &file).await.unwrap();
     tx.commit().await.unwrap();
+    catalogue::forget(&portal);
     let p = erasure::preview(&portal, id, Lang::En).await.unwrap();
     let support = p.categories.iter().find(|c| c.key == "support").unwrap();
     assert_eq!(support.kept, 5);
@@ -118,8 +119,9 @@ async fn with_webhooks(portal: &Portal, base: &str) {
         }
     }
     let mut tx = portal.store.begin().await.unwrap();
-    catalogue::replace(&mut tx, &file).await.unwrap();
+    catalogue::replace(portal, &mut tx, &file).await.unwrap();
     tx.commit().await.unwrap();
+    catalogue::forget(portal);
 }
 
 async fn confirmed_then_cancelled_then_confirmed_and_carried_out(portal: Portal) {

@@ -2,14 +2,20 @@
 //! ground, for how long, where it came from and who receives it. It is the company's to edit;
 //! Custodia ships a default so a new install is complete from the first start.
 
+mod cache;
+
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use crate::store::Tx;
 use crate::{Lang, Portal, Result};
 
-const DEFAULT: &str = include_str!("../catalogue/default.json");
+pub use cache::Cache;
+
+const DEFAULT: &str = include_str!("../../catalogue/default.json");
 
 /// Categories in the order "My data" shows them; the keys the profile read model fills.
 pub const CATEGORY_KEYS: [&str; 8] =
@@ -108,14 +114,17 @@ pub async fn ensure_default(portal: &Portal) -> Result<()> {
         .await?;
     if n == 0 {
         let mut tx = portal.store.begin().await?;
-        replace(&mut tx, &default_catalogue()?).await?;
+        replace(portal, &mut tx, &default_catalogue()?).await?;
         tx.commit().await?;
+        forget(portal);
     }
     crate::consent::purposes::ensure_default(portal).await
 }
 
-/// Replaces the whole catalogue inside the caller's transaction.
-pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
+/// Replaces the whole catalogue inside the caller's transaction. The caller calls [`forget`]
+/// again once it has committed, so no read made meanwhile is kept.
+pub async fn replace(portal: &Portal, tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
+    forget(portal);
     for table in ["data_recipients", "data_category_texts", "data_categories"] {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
     }
@@ -170,8 +179,25 @@ pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
     Ok(())
 }
 
-/// Every category in `lang`, falling back to English where a text is missing.
+/// Every category in `lang`, falling back to English where a text is missing; see [`cache`] for
+/// how fresh it is.
 pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<CategoryInfo>> {
+    let generation = match portal.catalogue.get(lang) {
+        Ok(list) => return Ok(list.as_ref().clone()),
+        Err(generation) => generation,
+    };
+    let read_at = Instant::now();
+    let list = read(portal, lang).await?;
+    portal.catalogue.put(lang, generation, read_at, Arc::new(list.clone()));
+    Ok(list)
+}
+
+/// Drops this process's copy of the catalogue: it changed.
+pub fn forget(portal: &Portal) {
+    portal.catalogue.forget();
+}
+
+async fn read(portal: &Portal, lang: Lang) -> Result<Vec<CategoryInfo>> {
     let rows: Vec<(String, i64, i64, String, String, String, String, String, String, String)> = sqlx::query_as(
         "SELECT c.key, c.retention_days, c.erasure_keep_days, c.erasure_keep_fields, \
                 t.title, t.purpose, t.legal_basis, t.retention, t.source, t.erasure_ground \
