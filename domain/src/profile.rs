@@ -3,6 +3,8 @@
 //! customer's language; words that stand for a fixed set of values (statuses, channels) arrive
 //! as terms for the web layer to translate.
 
+use sqlx::AnyConnection;
+
 use crate::catalogue::{self, CategoryInfo};
 use crate::identity::recovery;
 use crate::locale::{self, Lang};
@@ -72,20 +74,23 @@ pub async fn public_id(portal: &Portal, customer_id: i64) -> Result<String> {
 
 #[tracing::instrument(name = "profile.my_data", skip_all)]
 pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
-    let pool = portal.store.pool();
+    // Before taking a connection: a page holding one must not wait for a second.
+    let catalogue = catalogue::load(portal, lang).await?;
+    let mut conn = portal.store.reader().await?;
+    let conn = &mut *conn;
     let c: (String, i64, Option<i64>, Option<i64>) = sqlx::query_as(
         "SELECT public_id, created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1",
     )
     .bind(customer_id)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?
     .ok_or(Error::NotFound)?;
     let (public_id, created_at, verified_at, totp_at) = c;
-    let person = vault::customer::existing_person(pool, portal, customer_id).await?;
+    let person = vault::customer::existing_person(&mut *conn, portal, customer_id).await?;
     let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;
 
     let mut categories = Vec::new();
-    for info in catalogue::load(portal, lang).await? {
+    for info in catalogue {
         let (fields, table) = match info.key.as_str() {
             "profile" => (
                 vec![
@@ -105,13 +110,13 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
                 ],
                 None,
             ),
-            "addresses" => (Vec::new(), Some(addresses(portal, customer_id).await?)),
-            "orders" => (Vec::new(), Some(orders(portal, customer_id, lang).await?)),
-            "support" => (Vec::new(), Some(tickets(portal, customer_id, lang).await?)),
-            "preferences" => (Vec::new(), Some(preferences(portal, customer_id, lang).await?)),
-            "activity" => (Vec::new(), Some(activity(portal, customer_id, lang, activity_page).await?)),
+            "addresses" => (Vec::new(), Some(addresses(conn, portal, customer_id).await?)),
+            "orders" => (Vec::new(), Some(orders(conn, customer_id, lang).await?)),
+            "support" => (Vec::new(), Some(tickets(conn, customer_id, lang).await?)),
+            "preferences" => (Vec::new(), Some(preferences(conn, customer_id, lang).await?)),
+            "activity" => (Vec::new(), Some(activity(conn, customer_id, lang, activity_page).await?)),
             "security" => {
-                let left = recovery::remaining(portal, customer_id).await?;
+                let left = recovery::remaining(&mut *conn, customer_id).await?;
                 (
                     vec![
                         ("password", Cell::Term("password_stored_hashed".into())),
@@ -137,8 +142,8 @@ fn whole(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table {
     Table { columns, rows, total, page: 0, page_size: total.max(1), ids: Vec::new() }
 }
 
-async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
-    let rows = vault::customer::addresses(portal.store.pool(), portal, customer_id, None).await?;
+async fn addresses(conn: &mut AnyConnection, portal: &Portal, customer_id: i64) -> Result<Table> {
+    let rows = vault::customer::addresses(conn, portal, customer_id, None).await?;
     let ids = rows.iter().map(|r| r.id).collect();
     let mut table = whole(
         vec!["label", "address", "city", "postal_code", "region", "country"],
@@ -155,13 +160,13 @@ async fn addresses(portal: &Portal, customer_id: i64) -> Result<Table> {
     Ok(table)
 }
 
-async fn orders(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+async fn orders(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
     let rows: Vec<(String, i64, String, i64, String, String)> = sqlx::query_as(
         "SELECT order_number, placed_at, status, total_cents, currency, items_summary FROM orders \
          WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(whole(
         vec!["order_number", "placed", "items", "total", "status"],
@@ -179,13 +184,13 @@ async fn orders(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> 
     ))
 }
 
-async fn tickets(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+async fn tickets(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
     let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
         "SELECT reference, opened_at, channel, subject, status FROM support_tickets \
          WHERE customer_id = $1 ORDER BY opened_at DESC, id DESC",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(whole(
         vec!["reference", "opened", "channel", "subject", "status"],
@@ -203,13 +208,13 @@ async fn tickets(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table>
     ))
 }
 
-async fn preferences(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Table> {
+async fn preferences(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "SELECT topic, channel, enabled, updated_at FROM communication_preferences \
          WHERE customer_id = $1 ORDER BY topic, channel",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(whole(
         vec!["topic", "channel", "setting", "changed"],
@@ -226,11 +231,11 @@ async fn preferences(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Ta
     ))
 }
 
-async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> Result<Table> {
+async fn activity(conn: &mut AnyConnection, customer_id: i64, lang: Lang, page: i64) -> Result<Table> {
     let (total,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
             .bind(customer_id)
-            .fetch_one(portal.store.pool())
+            .fetch_one(&mut *conn)
             .await?;
     let last_page = ((total - 1).max(0)) / ACTIVITY_PAGE_SIZE;
     let page = page.clamp(0, last_page);
@@ -241,7 +246,7 @@ async fn activity(portal: &Portal, customer_id: i64, lang: Lang, page: i64) -> R
     .bind(customer_id)
     .bind(ACTIVITY_PAGE_SIZE)
     .bind(page * ACTIVITY_PAGE_SIZE)
-    .fetch_all(portal.store.pool())
+    .fetch_all(&mut *conn)
     .await?;
     Ok(Table {
         columns: vec!["when", "what", "detail", "ip", "device"],

@@ -77,7 +77,7 @@ async fn a_pending_change_and_an_email_revert_are_sealed_too(portal: Portal) {
     let (stored,): (String,) =
         sqlx::query_as("SELECT new_value FROM pending_changes WHERE customer_id = $1").bind(id).fetch_one(portal.store.pool()).await.unwrap();
     assert!(stored.starts_with("s1.") && !stored.contains("699"), "{stored}");
-    let pending = domain::verification::pending_for(&portal, id).await.unwrap();
+    let pending = domain::verification::pending_for(portal.store.pool(), &portal, id).await.unwrap();
     assert_eq!(pending[0].new_value, "+34 699 888 777", "shown in full to its owner");
 
     // An email change leaves a way back for the old address; both addresses are sealed.

@@ -132,14 +132,14 @@ async fn confirmed_then_cancelled_then_confirmed_and_carried_out(portal: Portal)
     let id = customer_id(&portal, email).await;
 
     confirm_erasure(&portal, email, &secret).await;
-    let scheduled = erasure::scheduled(&portal, id).await.unwrap().expect("scheduled");
+    let scheduled = erasure::scheduled(portal.store.pool(), id).await.unwrap().expect("scheduled");
     assert_eq!(scheduled.due_at, portal.now() + 14 * DAY);
     assert!(peek_outbox(&portal, "erasure_scheduled").await.unwrap().subject.starts_with("Your account will be deleted on"));
     assert!(matches!(erasure::request(&portal, id, &meta()).await, Err(Error::Invalid { field: "erasure", .. })), "once is enough");
 
     // Cancel: one step, no code.
     erasure::cancel(&portal, id, "192.0.2.1").await.unwrap();
-    assert!(erasure::scheduled(&portal, id).await.unwrap().is_none());
+    assert!(erasure::scheduled(portal.store.pool(), id).await.unwrap().is_none());
     assert!(matches!(erasure::cancel(&portal, id, "192.0.2.1").await, Err(Error::NotFound)));
     portal.clock.advance(15 * DAY);
     assert_eq!(job::run_due(&portal).await.unwrap(), 0, "a cancelled erasure never runs");

@@ -99,7 +99,7 @@ async fn affected_customers_are_those_with_data_in_the_range_and_are_told_once(p
     let (from, to) = (june - 7 * 86_400, june + 30 * 86_400);
     assert!(matches!(notify::preview(&portal, &dpo, id, to, from).await, Err(Error::Invalid { field: "to", .. })));
     assert_eq!(notify::preview(&portal, &dpo, id, from, to).await.unwrap(), 2);
-    assert!(notify::banners(&portal, a).await.unwrap().is_empty(), "a preview tells no one");
+    assert!(notify::banners(portal.store.pool(), a).await.unwrap().is_empty(), "a preview tells no one");
     assert_eq!(notify::notify(&portal, &dpo, id, from, to, "192.0.2.1").await.unwrap(), 2);
     assert_eq!(notify::notify(&portal, &dpo, id, from, to, "192.0.2.1").await.unwrap(), 0, "told once");
     for who in ["a@example.test", "b@example.test"] {
@@ -108,13 +108,13 @@ async fn affected_customers_are_those_with_data_in_the_range_and_are_told_once(p
         assert!(mail.text.contains("courier's tracking page") && mail.text.contains("access revoked") && mail.text.contains("where a customer lives"));
     }
     assert!(last_mail_to(&portal, "c@example.test").await.is_none_or(|m| !m.subject.contains("security incident")));
-    let banners = notify::banners(&portal, a).await.unwrap();
+    let banners = notify::banners(portal.store.pool(), a).await.unwrap();
     assert_eq!(banners.len(), 1);
-    assert!(notify::banners(&portal, c).await.unwrap().is_empty());
+    assert!(notify::banners(portal.store.pool(), c).await.unwrap().is_empty());
     assert!(matches!(notify::acknowledge(&portal, b, banners[0].notice_id, "192.0.2.1").await, Err(Error::NotFound)), "not B's notice");
     notify::acknowledge(&portal, a, banners[0].notice_id, "192.0.2.1").await.unwrap();
-    assert!(notify::banners(&portal, a).await.unwrap().is_empty(), "acknowledged: the banner goes");
-    assert_eq!(notify::banners(&portal, b).await.unwrap().len(), 1);
+    assert!(notify::banners(portal.store.pool(), a).await.unwrap().is_empty(), "acknowledged: the banner goes");
+    assert_eq!(notify::banners(portal.store.pool(), b).await.unwrap().len(), 1);
     assert_eq!(incidents::get(&portal, &dpo, id).await.unwrap().customers_notified, 2);
     let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'incidents.%'").fetch_one(portal.store.pool()).await.unwrap();
     assert_eq!(audited, 1 + 2 + 2 + 1, "recorded, two customers told, two notify runs, one acknowledgement");

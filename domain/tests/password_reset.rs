@@ -133,7 +133,7 @@ async fn a_recovery_code_stands_in_for_a_lost_authenticator(portal: Portal) {
     assert!(matches!(password_reset::reset(&portal, &token, NEW, "ZZZZZ-ZZZZZ", &meta()).await, Err(Error::BadCredentials)));
     password_reset::reset(&portal, &token, NEW, &codes[0], &meta()).await.unwrap();
     let id = customer_id(&portal, EMAIL).await;
-    assert_eq!(identity::recovery::remaining(&portal, id).await.unwrap(), 9, "the code is used up");
+    assert_eq!(identity::recovery::remaining(portal.store.pool(), id).await.unwrap(), 9, "the code is used up");
 
     // The same recovery code cannot do it again, with a fresh link.
     portal.clock.advance(60);

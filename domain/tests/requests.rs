@@ -28,13 +28,13 @@ async fn a_correction_request_is_filed_with_its_deadline_and_nothing_changes(por
         .await
         .unwrap();
     requests::submit(&portal, id, "orders", "Order 1042 is not mine; please check it.", &meta()).await.unwrap();
-    let mine = requests::for_customer(&portal, id).await.unwrap();
+    let mine = requests::for_customer(portal.store.pool(), id).await.unwrap();
     assert_eq!(mine.len(), 2);
     let correction = mine.iter().find(|x| x.id == r).unwrap();
     assert_eq!((correction.kind.as_str(), correction.status.as_str()), ("correction", "new"));
     assert_eq!(correction.due_at, requests::one_month_after(correction.received_at));
     assert!(mine.iter().any(|x| x.kind == "dispute" && x.subject == "orders"));
-    assert!(requests::for_customer(&portal, other).await.unwrap().is_empty(), "others see none of them");
+    assert!(requests::for_customer(portal.store.pool(), other).await.unwrap().is_empty(), "others see none of them");
     let after = person(&portal, id).await.date_of_birth;
     assert_eq!(after, dob, "a request changes no data");
     let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action = 'requests.submitted'")
@@ -62,7 +62,7 @@ async fn bad_requests_name_their_field(portal: Portal) {
             other => panic!("{subject}: {other:?}"),
         }
     }
-    assert!(requests::for_customer(&portal, id).await.unwrap().is_empty());
+    assert!(requests::for_customer(portal.store.pool(), id).await.unwrap().is_empty());
 }
 
 async fn a_request_is_acknowledged_and_enters_the_queue_by_deadline(portal: Portal) {
@@ -109,7 +109,7 @@ async fn a_request_is_acknowledged_and_enters_the_queue_by_deadline(portal: Port
 async fn an_extension_is_bounded_reasoned_and_mailed(portal: Portal) {
     let ana = customer(&portal, "ana@example.test").await;
     let id = requests::submit(&portal, ana, "orders", "Order 1042 is not mine; please check it.", &meta()).await.unwrap();
-    let received = requests::for_customer(&portal, ana).await.unwrap()[0].received_at;
+    let received = requests::for_customer(portal.store.pool(), ana).await.unwrap()[0].received_at;
     let (_, agent, _) = staff_signed_in(&portal, "agent@example.test", Role::Agent).await;
     assert!(matches!(
         work::extend(&portal, &agent, id, 1, "busy", &meta()).await,
@@ -132,7 +132,7 @@ async fn an_extension_is_bounded_reasoned_and_mailed(portal: Portal) {
         work::extend(&portal, &agent, id, 1, "Still waiting for the courier's records.", &meta()).await,
         Err(Error::Invalid { field: "months", .. })
     ), "only within the first month");
-    let r = &requests::for_customer(&portal, ana).await.unwrap()[0];
+    let r = &requests::for_customer(portal.store.pool(), ana).await.unwrap()[0];
     assert_eq!(r.due_at, deadline::due(received, 1));
 }
 
@@ -159,7 +159,7 @@ async fn a_proposed_correction_is_written_only_when_the_customer_confirms(portal
         person(&portal, ana).await.date_of_birth
     };
     assert_ne!(dob().await.as_deref(), Some("1990-03-07"), "nothing is written on a proposal");
-    assert_eq!(requests::for_customer(&portal, ana).await.unwrap().iter().find(|r| r.id == id).unwrap().status, "waiting_customer");
+    assert_eq!(requests::for_customer(portal.store.pool(), ana).await.unwrap().iter().find(|r| r.id == id).unwrap().status, "waiting_customer");
     let mail = last_mail_to(&portal, "ana@example.test").await.unwrap();
     let link = token_in(&mail.text, "/confirm/").expect("confirmation link");
     portal.clock.advance(30);

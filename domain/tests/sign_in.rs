@@ -130,7 +130,7 @@ async fn recovery_code_works_once_in_place_of_the_authenticator(portal: Portal) 
     let typed = codes[3].to_uppercase().replace('-', " ");
     let full = identity::verify_second_factor(&portal, &s, &typed, &meta()).await.unwrap();
     assert_eq!(session(&portal, &full.token).await.unwrap().stage, Stage::Full);
-    assert_eq!(identity::recovery::remaining(&portal, s.customer_id).await.unwrap(), 9);
+    assert_eq!(identity::recovery::remaining(portal.store.pool(), s.customer_id).await.unwrap(), 9);
 
     let s = half().await;
     let again = identity::verify_second_factor(&portal, &s, &codes[3], &meta()).await;

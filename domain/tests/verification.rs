@@ -60,7 +60,7 @@ async fn a_phone_change_waits_for_link_and_code_then_applies_with_audit_and_noti
     let before = phone(&portal, id).await;
     assert_ne!(before.as_deref(), Some("+34 600 111 222"));
 
-    let pending = verification::pending_for(&portal, id).await.unwrap();
+    let pending = verification::pending_for(portal.store.pool(), &portal, id).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].field, Field::Phone);
     assert_eq!(pending[0].new_value, "+34 600 111 222");
@@ -81,7 +81,7 @@ async fn a_phone_change_waits_for_link_and_code_then_applies_with_audit_and_noti
     assert_eq!(done.field, Field::Phone);
     assert!(!done.used_recovery_code);
     assert_eq!(phone(&portal, id).await.as_deref(), Some("+34 600 111 222"));
-    assert!(verification::pending_for(&portal, id).await.unwrap().is_empty());
+    assert!(verification::pending_for(portal.store.pool(), &portal, id).await.unwrap().is_empty());
     assert_eq!(
         count(&portal, "SELECT COUNT(*) FROM audit_log WHERE customer_id = $1 AND action = 'verification.applied' AND detail = 'phone' AND ip = '192.0.2.10'", id).await,
         1
@@ -122,7 +122,7 @@ async fn an_expired_link_is_refused(portal: Portal) {
     let r = verification::confirm(&portal, &token, &code_now(&portal, &secret), None, &meta()).await;
     assert!(matches!(r, Err(Error::Link(LinkProblem::Expired))), "{r:?}");
     assert_ne!(phone(&portal, id).await.as_deref(), Some("+34 600 111 444"));
-    assert!(verification::pending_for(&portal, id).await.unwrap().is_empty(), "expired changes are not listed");
+    assert!(verification::pending_for(portal.store.pool(), &portal, id).await.unwrap().is_empty(), "expired changes are not listed");
 }
 
 async fn a_link_works_once(portal: Portal) {
@@ -295,7 +295,7 @@ async fn a_cancelled_or_replaced_request_stops_its_link(portal: Portal) {
     verification::request_change(&portal, id, Field::Phone, NewValue::Text("+34 600 333 222".into()), &meta()).await.unwrap();
     let second = token_in(&last_mail_to(&portal, EMAIL).await.unwrap().text, "/confirm/").unwrap();
     assert!(matches!(verification::preview(&portal, &first, None).await, Err(Error::Link(LinkProblem::Cancelled))));
-    let pending = verification::pending_for(&portal, id).await.unwrap();
+    let pending = verification::pending_for(portal.store.pool(), &portal, id).await.unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].new_value, "+34 600 333 222");
 
@@ -304,7 +304,7 @@ async fn a_cancelled_or_replaced_request_stops_its_link(portal: Portal) {
     verification::cancel(&portal, id, pending[0].id, "192.0.2.1").await.unwrap();
     let r = verification::confirm(&portal, &second, &code_now(&portal, &secret), None, &meta()).await;
     assert!(matches!(r, Err(Error::Link(LinkProblem::Cancelled))), "{r:?}");
-    assert!(verification::pending_for(&portal, id).await.unwrap().is_empty());
+    assert!(verification::pending_for(portal.store.pool(), &portal, id).await.unwrap().is_empty());
 }
 
 async fn bad_values_name_their_field_and_store_nothing(portal: Portal) {

@@ -107,7 +107,7 @@ async fn customer_a_never_sees_customer_b(portal: Portal) {
     assert!(!res.contains(&b_line1), "B's address is not shown to A");
     let res = app.form("cancel_change", Some(&a_token), &[("id", &b_pending.to_string())]).await;
     assert_eq!(location(&res), "/my-data?e=change_gone#pending");
-    assert_eq!(domain::verification::pending_for(&app.portal, b_id).await.unwrap().len(), 1, "B's change stands");
+    assert_eq!(domain::verification::pending_for(app.portal.store.pool(), &app.portal, b_id).await.unwrap().len(), 1, "B's change stands");
 }
 
 

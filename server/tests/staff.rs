@@ -114,7 +114,7 @@ async fn fixture(portal: &Portal) -> Fixture {
     };
     let incident = domain::incidents::record(portal, &dpo_session, &breach, "192.0.2.1").await.unwrap();
     domain::incidents::notify::notify(portal, &dpo_session, incident, 1, portal.now() + 60, "192.0.2.1").await.unwrap();
-    let a_notice = domain::incidents::notify::banners(portal, a).await.unwrap()[0].notice_id;
+    let a_notice = domain::incidents::notify::banners(portal.store.pool(), a).await.unwrap()[0].notice_id;
     let (a_address,): (i64,) =
         sqlx::query_as("SELECT MIN(id) FROM addresses WHERE customer_id = $1").bind(a).fetch_one(portal.store.pool()).await.unwrap();
     Fixture { a_token, b_token, agent, dpo, a_request, a_closed, a_pending, a_ref, a_address, incident, a_notice }

@@ -102,7 +102,7 @@ async fn a_bad_value_comes_back_as_a_message_beside_its_field(portal: Portal) {
     let res = app.form("request_change", Some(&session), &[("field", "date_of_birth"), ("value", "2000-01-01")]).await;
     assert_eq!(location(&res), "/my-data?e=invalid", "fields customers cannot change alone");
     let id = customer_id(&app.portal, EMAIL).await;
-    assert!(domain::verification::pending_for(&app.portal, id).await.unwrap().is_empty(), "nothing stored");
+    assert!(domain::verification::pending_for(app.portal.store.pool(), &app.portal, id).await.unwrap().is_empty(), "nothing stored");
 }
 
 async fn unusable_links_get_a_clear_page_not_an_error(portal: Portal) {

@@ -74,10 +74,13 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
 
     let portal = portal()?;
     let session = require_session(&portal, Stage::Full).await?;
-    let data = domain::profile::my_data(&portal, session.customer_id, lang(), activity_page)
-        .await
-        .map_err(internal)?;
-    let pending = domain::verification::pending_for(&portal, session.customer_id).await.map_err(internal)?;
+    let id = session.customer_id;
+    let policy_notices = super::consent::center::notices(&portal, id, lang()).await?;
+    let data = domain::profile::my_data(&portal, id, lang(), activity_page).await.map_err(internal)?;
+    // The rest on one connection, taken only after the reads above gave theirs back: a page
+    // never holds one connection while it waits for another.
+    let mut db = portal.store.reader().await.map_err(internal)?;
+    let pending = domain::verification::pending_for(&mut *db, &portal, id).await.map_err(internal)?;
     let mut view = convert::my_data(data);
     view.pending = pending
         .into_iter()
@@ -92,7 +95,7 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             expires: domain::locale::date_time(lang(), p.expires_at),
         })
         .collect();
-    let requests = domain::requests::for_customer(&portal, session.customer_id).await.map_err(internal)?;
+    let requests = domain::requests::for_customer(&mut *db, id).await.map_err(internal)?;
     view.requests = requests
         .into_iter()
         .map(|r| super::submit_request::RequestView {
@@ -104,7 +107,7 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             due: domain::locale::date(lang(), r.due_at),
         })
         .collect();
-    let banners = domain::incidents::notify::banners(&portal, session.customer_id).await.map_err(internal)?;
+    let banners = domain::incidents::notify::banners(&mut *db, id).await.map_err(internal)?;
     view.banners = banners
         .into_iter()
         .map(|b| super::incidents::views::BannerView {
@@ -115,8 +118,9 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
             measures: b.measures,
         })
         .collect();
-    view.policy_notices = super::consent::center::notices(&portal, session.customer_id, lang()).await?;
-    view.erasure = super::erasure::preview::scheduled(&portal, session.customer_id, lang()).await?;
+    let scheduled = domain::erasure::scheduled(&mut *db, id).await.map_err(internal)?;
+    view.erasure = super::erasure::preview::scheduled(&portal, scheduled, lang());
+    view.policy_notices = policy_notices;
     Ok(view)
 }
 

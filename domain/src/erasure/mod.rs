@@ -45,18 +45,18 @@ pub(crate) fn is_identifier(s: &str) -> bool {
 
 /// Step one: mails the confirmation link, as for any change. Refused while one is scheduled.
 pub async fn request(portal: &Portal, customer_id: i64, meta: &RequestMeta) -> Result<i64> {
-    if scheduled(portal, customer_id).await?.is_some() {
+    if scheduled(portal.store.pool(), customer_id).await?.is_some() {
         return Err(Error::invalid("erasure", Problem::Unchanged));
     }
     verification::request_change(portal, customer_id, Field::Erasure, NewValue::Text(ERASE.into()), meta).await
 }
 
 /// The customer's scheduled erasure, if any.
-pub async fn scheduled(portal: &Portal, customer_id: i64) -> Result<Option<Scheduled>> {
+pub async fn scheduled<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64) -> Result<Option<Scheduled>> {
     let row: Option<(String, i64)> =
         sqlx::query_as("SELECT reference, due_at FROM erasures WHERE customer_id = $1 AND state = 'scheduled'")
             .bind(customer_id)
-            .fetch_optional(portal.store.pool())
+            .fetch_optional(exec)
             .await?;
     Ok(row.map(|(reference, due_at)| Scheduled { reference, due_at }))
 }

@@ -168,7 +168,7 @@ pub async fn read(portal: &Portal, customer_id: i64) -> Result<Snapshot> {
     .bind(customer_id)
     .fetch_all(pool)
     .await?;
-    let requests = crate::requests::for_customer(portal, customer_id).await?;
+    let requests = crate::requests::for_customer(portal.store.pool(), customer_id).await?;
     let consents = crate::consent::ledger::history(portal, customer_id).await?;
     let access = crate::staff::access::for_customer(portal, customer_id, i64::MAX).await?;
 
@@ -216,7 +216,7 @@ pub async fn read(portal: &Portal, customer_id: i64) -> Result<Snapshot> {
         security: Security {
             password: PASSWORD_NOTE,
             two_step_enabled_at: iso(totp_at),
-            recovery_codes_left: recovery::remaining(portal, customer_id).await?,
+            recovery_codes_left: recovery::remaining(portal.store.pool(), customer_id).await?,
         },
         sessions: sessions
             .into_iter()

@@ -67,12 +67,12 @@ pub(crate) async fn consume(tx: &mut Tx, portal: &Portal, customer_id: i64, inpu
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn remaining(portal: &Portal, customer_id: i64) -> Result<i64> {
+pub async fn remaining<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64) -> Result<i64> {
     let (n,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM recovery_codes WHERE customer_id = $1 AND used_at IS NULL",
     )
     .bind(customer_id)
-    .fetch_one(portal.store.pool())
+    .fetch_one(exec)
     .await?;
     Ok(n)
 }

@@ -112,13 +112,13 @@ pub struct Banner {
 }
 
 /// The customer's unacknowledged notices, oldest first.
-pub async fn banners(portal: &Portal, customer_id: i64) -> Result<Vec<Banner>> {
+pub async fn banners<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64) -> Result<Vec<Banner>> {
     let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
         "SELECT n.id, n.notified_at, i.what_happened, i.consequences, i.measures FROM incident_notices n \
          JOIN incidents i ON i.id = n.incident_id WHERE n.customer_id = $1 AND n.acknowledged_at IS NULL ORDER BY n.id",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
     Ok(rows
         .into_iter()

@@ -159,13 +159,13 @@ pub async fn submit(portal: &Portal, customer_id: i64, subject: &str, explanatio
 }
 
 /// The customer's own requests, newest first.
-pub async fn for_customer(portal: &Portal, customer_id: i64) -> Result<Vec<Request>> {
+pub async fn for_customer<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64) -> Result<Vec<Request>> {
     let rows: Vec<(i64, String, String, String, i64, i64)> = sqlx::query_as(
         "SELECT id, kind, subject, status, received_at, due_at FROM requests WHERE customer_id = $1 \
          ORDER BY received_at DESC, id DESC",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
     Ok(rows
         .into_iter()

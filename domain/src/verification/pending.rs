@@ -2,6 +2,8 @@
 
 use super::field::{self, Field};
 use crate::audit::{self, Actor, Entry};
+use sqlx::{Any, Executor};
+
 use crate::{Error, Portal, Result, vault};
 
 #[derive(Debug, Clone)]
@@ -13,22 +15,24 @@ pub struct PendingChange {
     pub expires_at: i64,
 }
 
-/// The customer's changes still waiting for confirmation, oldest first.
-pub async fn pending_for(portal: &Portal, customer_id: i64) -> Result<Vec<PendingChange>> {
-    let rows: Vec<(i64, String, Option<i64>, String, i64, i64)> = sqlx::query_as(
-        "SELECT id, field, target_id, new_value, created_at, expires_at FROM pending_changes \
-         WHERE customer_id = $1 AND status = 'pending' AND expires_at > $2 ORDER BY id",
+/// The customer's changes still waiting for confirmation, oldest first. One query, the
+/// customer's wrapped key beside each row, so a page can run it on the connection it reads with.
+pub async fn pending_for<'c, E: Executor<'c, Database = Any>>(exec: E, portal: &Portal, customer_id: i64) -> Result<Vec<PendingChange>> {
+    let rows: Vec<(i64, String, Option<i64>, String, i64, i64, Vec<u8>, String)> = sqlx::query_as(
+        "SELECT p.id, p.field, p.target_id, p.new_value, p.created_at, p.expires_at, k.wrapped, k.master_id \
+         FROM pending_changes p JOIN customer_keys k ON k.customer_id = p.customer_id \
+         WHERE p.customer_id = $1 AND p.status = 'pending' AND p.expires_at > $2 ORDER BY p.id",
     )
     .bind(customer_id)
     .bind(portal.now())
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
-    if rows.is_empty() {
+    let Some((.., wrapped, master_id)) = rows.first() else {
         return Ok(Vec::new());
-    }
-    let key = vault::customer::key(portal.store.pool(), portal, customer_id).await?;
+    };
+    let key = vault::customer::unwrap(portal, customer_id, wrapped, master_id)?;
     let mut pending = Vec::with_capacity(rows.len());
-    for (id, field_key, target, sealed, created_at, expires_at) in rows {
+    for (id, field_key, target, sealed, created_at, expires_at, ..) in rows {
         let Some(field) = Field::parse(&field_key, target) else { continue };
         let value = key.open("pending_changes.new_value", &sealed)?;
         pending.push(PendingChange { id, new_value: field::display(&field, &value), field, created_at, expires_at });

@@ -29,14 +29,11 @@ pub async fn erasure_preview() -> Result<ErasureView, AppError> {
             .collect(),
         recipients: p.recipients.into_iter().map(|r| r.name).collect(),
         grace_days: p.grace_days,
-        scheduled: scheduled(&portal, session.customer_id, lang).await?,
+        scheduled: scheduled(&portal, domain::erasure::scheduled(portal.store.pool(), session.customer_id).await.map_err(internal)?, lang),
     })
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn scheduled(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Option<super::views::ScheduledView>, AppError> {
-    use super::views::ScheduledView;
-
-    let s = domain::erasure::scheduled(portal, customer_id).await.map_err(crate::api::ssr::internal)?;
-    Ok(s.map(|s| ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at), due_at: s.due_at, now: portal.now() }))
+pub(crate) fn scheduled(portal: &domain::Portal, s: Option<domain::erasure::Scheduled>, lang: domain::Lang) -> Option<super::views::ScheduledView> {
+    s.map(|s| super::views::ScheduledView { reference: s.reference, date: domain::locale::date(lang, s.due_at), due_at: s.due_at, now: portal.now() })
 }
