@@ -82,6 +82,7 @@ bench-export:
 ## PostgreSQL: a minute of "My data" only, then ten minutes of mixed flows (LOAD_SECS, LOAD_USERS,
 ## LOAD_BASELINE_SECS, LOAD_BACKENDS to change); prints throughput, p50/p99, errors and memory.
 bench-load:
+	scripts/setup.sh bench
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo build --release -p server --bin server --example load_bench
 	target/release/examples/load_bench
 

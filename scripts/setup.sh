@@ -46,6 +46,8 @@ if [ "$want_browser" = bench ]; then
   # make bench-export compares with the sqlite3 shell, both timed by GNU time.
   command -v sqlite3 >/dev/null || missing+=(sqlite3)
   [ -x /usr/bin/time ] || missing+=(time)
+  # make bench-load drives the "My data" baseline with wrk.
+  command -v wrk >/dev/null || missing+=(wrk)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"

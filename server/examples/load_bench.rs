@@ -4,7 +4,9 @@
 //! PostgreSQL database (`LOAD_BACKENDS=sqlite,postgres`), seeds 200 enrolled customers, each
 //! with a signed-in session, and runs 200 concurrent users (`LOAD_USERS`):
 //!
-//! 1. baseline, `LOAD_BASELINE_SECS` (default 60): every user reads their "My data" page;
+//! 1. baseline, `LOAD_BASELINE_SECS` (default 60): every user reads their "My data" page, first
+//!    driven by `wrk` (Debian's, C, one thread: little CPU taken from the server), then by the
+//!    in-process client the mixed phase uses, so the two generators can be compared;
 //! 2. mixed, `LOAD_SECS` (default 600): each user picks, per request, "My data" (60 %), the
 //!    consent center (10 %), "Where you are signed in" (10 %), turning a consent purpose on or
 //!    off (10 %, a write with a receipt) or signing in with a password (10 %, an Argon2id hash).
@@ -148,8 +150,10 @@ async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration
 
     println!("\n### {backend:?}: {users} concurrent users on loopback\n");
     println!("Idle memory after start-up: {:.1} MiB resident\n", idle_kib as f64 / 1024.0);
+    let wrk = wrk_my_data(port, &people, baseline);
+    println!("{wrk}");
     let base = phase(&client, port, &people, baseline, false).await;
-    report(&format!("Baseline, {} s, \"My data\" only", baseline.as_secs()), &base, baseline);
+    report(&format!("Baseline, {} s, \"My data\" only, in-process client", baseline.as_secs()), &base, baseline);
     let mix = phase(&client, port, &people, mixed, true).await;
     report(&format!("Mixed flows, {} s", mixed.as_secs()), &mix, mixed);
     let (_, peak_kib) = memory(server.id());
@@ -164,6 +168,51 @@ async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration
     server.kill().ok();
     server.wait().ok();
     db.finish().await;
+}
+
+/// The "My data" baseline measured by wrk: a C load generator that takes far less CPU from the
+/// server than the in-process client does. Each request carries the next user's session, and a
+/// Lua hook counts every answer but 200 (a 302 to sign-in would otherwise pass as a success).
+fn wrk_my_data(port: u16, people: &[(String, String)], length: Duration) -> String {
+    let dir = std::env::temp_dir().join(format!("custodia-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("my_data.lua");
+    let tokens: Vec<String> = people.iter().map(|(_, t)| format!("\"{t}\"")).collect();
+    std::fs::write(
+        &script,
+        format!(
+            r#"local tokens = {{ {} }}
+local n = 0
+bad = 0
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function request()
+  n = n + 1
+  return wrk.format("GET", "/my-data", {{ ["Cookie"] = "custodia_session=" .. tokens[n % #tokens + 1] }})
+end
+function response(status, headers, body)
+  if status ~= 200 then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local b = 0
+  for _, t in ipairs(threads) do b = b + t:get("bad") end
+  io.write(string.format("not 200: %d, socket errors: %d\n", b,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"#,
+            tokens.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = Command::new("wrk")
+        .args(["-t1", &format!("-c{}", people.len()), &format!("-d{}s", length.as_secs()), "--latency", "-s"])
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}/my-data"))
+        .output()
+        .expect("wrk (Debian package wrk; scripts/setup.sh bench installs it)");
+    std::fs::remove_dir_all(&dir).ok();
+    let text = String::from_utf8_lossy(&out.stdout);
+    format!("Baseline, {} s, \"My data\" only, wrk (1 thread, {} connections):\n\n```\n{}```\n", length.as_secs(), people.len(), text)
 }
 
 async fn phase(client: &reqwest::Client, port: u16, people: &[(String, String)], length: Duration, mixed: bool) -> Tally {
