@@ -136,7 +136,7 @@ pub async fn run(portal: &Portal, file: &ImportFile) -> Result<ImportSummary> {
     let now = portal.now();
     let mut tx = portal.store.begin().await?;
     if let Some(cat) = &file.catalogue {
-        catalogue::replace(portal, &mut tx, cat).await?;
+        catalogue::replace(&mut tx, cat).await?;
     }
     let mut records = 0;
     for (c, hash) in file.customers.iter().zip(hashes) {

@@ -51,7 +51,7 @@ async fn the_preview_reads_what_is_kept_and_why_from_the_catalogue(portal: Porta
     s.on_erasure = Some(ErasureRule { keep_days: 3 * 365, keep_fields: vec!["reference".into(), "opened_at".into()] });
     s.texts.get_mut("en").unwrap().erasure_ground = "Consumer-protection claims (3 years).".into();
     let mut tx = portal.store.begin().await.unwrap();
-    catalogue::replace(&portal, &mut tx, &file).await.unwrap();
+    catalogue::replace(&mut tx, &file).await.unwrap();
     tx.commit().await.unwrap();
     catalogue::forget(&portal);
     let p = erasure::preview(&portal, id, Lang::En).await.unwrap();
@@ -119,7 +119,7 @@ async fn with_webhooks(portal: &Portal, base: &str) {
         }
     }
     let mut tx = portal.store.begin().await.unwrap();
-    catalogue::replace(portal, &mut tx, &file).await.unwrap();
+    catalogue::replace(&mut tx, &file).await.unwrap();
     tx.commit().await.unwrap();
     catalogue::forget(portal);
 }

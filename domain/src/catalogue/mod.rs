@@ -114,7 +114,7 @@ pub async fn ensure_default(portal: &Portal) -> Result<()> {
         .await?;
     if n == 0 {
         let mut tx = portal.store.begin().await?;
-        replace(portal, &mut tx, &default_catalogue()?).await?;
+        replace(&mut tx, &default_catalogue()?).await?;
         tx.commit().await?;
         forget(portal);
     }
@@ -122,9 +122,8 @@ pub async fn ensure_default(portal: &Portal) -> Result<()> {
 }
 
 /// Replaces the whole catalogue inside the caller's transaction. The caller calls [`forget`]
-/// again once it has committed, so no read made meanwhile is kept.
-pub async fn replace(portal: &Portal, tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
-    forget(portal);
+/// once it has committed: that also keeps out any read begun before.
+pub async fn replace(tx: &mut Tx, file: &CatalogueFile) -> Result<()> {
     for table in ["data_recipients", "data_category_texts", "data_categories"] {
         sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **tx).await?;
     }
