@@ -6,7 +6,6 @@
 use sqlx::AnyConnection;
 
 use crate::catalogue::{self, CategoryInfo};
-use crate::identity::recovery;
 use crate::locale::{self, Lang};
 use crate::{Error, Portal, Result, vault};
 
@@ -17,6 +16,7 @@ pub struct MyData {
     pub public_id: String,
     pub full_name: String,
     pub categories: Vec<CategoryData>,
+    pub outstanding: Outstanding,
 }
 
 #[derive(Debug, Clone)]
@@ -72,21 +72,74 @@ pub async fn public_id(portal: &Portal, customer_id: i64) -> Result<String> {
     Ok(id)
 }
 
-#[tracing::instrument(name = "profile.my_data", skip_all)]
+/// "My data" of one customer, on a connection of its own.
 pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_page: i64) -> Result<MyData> {
     // Before taking a connection: a page holding one must not wait for a second.
     let catalogue = catalogue::load(portal, lang).await?;
     let mut conn = portal.store.reader().await?;
-    let conn = &mut *conn;
-    let c: (String, i64, Option<i64>, Option<i64>) = sqlx::query_as(
-        "SELECT public_id, created_at, email_verified_at, totp_enabled_at FROM customers WHERE id = $1",
-    )
-    .bind(customer_id)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(Error::NotFound)?;
-    let (public_id, created_at, verified_at, totp_at) = c;
-    let person = vault::customer::existing_person(&mut *conn, portal, customer_id).await?;
+    read(&mut conn, portal, catalogue, customer_id, lang, activity_page).await
+}
+
+/// The customer's own row, sealed fields and all, with the counts the page shows (activity
+/// events; recovery codes left, counted as `recovery::remaining` does) and, as bits, which of
+/// the lists beside it have anything in them ([`Outstanding`]): one query.
+const HEADER: &str = "SELECT c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
+            c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, \
+            (SELECT COUNT(*) FROM activity_events a WHERE a.customer_id = c.id), \
+            (SELECT COUNT(*) FROM recovery_codes r WHERE r.customer_id = c.id AND r.used_at IS NULL), \
+            CASE WHEN EXISTS (SELECT 1 FROM pending_changes p WHERE p.customer_id = c.id AND p.status = 'pending') THEN 1 ELSE 0 END \
+          + CASE WHEN EXISTS (SELECT 1 FROM requests q WHERE q.customer_id = c.id) THEN 2 ELSE 0 END \
+          + CASE WHEN EXISTS (SELECT 1 FROM incident_notices n WHERE n.customer_id = c.id AND n.acknowledged_at IS NULL) THEN 4 ELSE 0 END \
+          + CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.customer_id = c.id AND e.state = 'scheduled') THEN 8 ELSE 0 END \
+          + CASE WHEN EXISTS (SELECT 1 FROM privacy_policies v WHERE v.version > c.policy_seen AND v.published_at > c.created_at) THEN 16 ELSE 0 END \
+     FROM customers c JOIN customer_keys k ON k.customer_id = c.id WHERE c.id = $1";
+
+type HeaderRow = (
+    String, i64, Option<i64>, Option<i64>,
+    String, String, Option<String>, Option<String>, String, Vec<u8>, String,
+    i64, i64, i64,
+);
+
+/// Which of the lists shown beside "My data" may hold something for the customer, so a page
+/// asks only for those: most customers have none, and each query is a round trip. A flag may
+/// be set when its list turns out empty (its test is looser than the list's own query: expiry,
+/// dates), never the other way round.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Outstanding {
+    pub pending_changes: bool,
+    pub requests: bool,
+    pub incident_notices: bool,
+    pub erasure: bool,
+    pub policy_changes: bool,
+}
+
+impl Outstanding {
+    fn from_bits(bits: i64) -> Self {
+        Outstanding {
+            pending_changes: bits & 1 != 0,
+            requests: bits & 2 != 0,
+            incident_notices: bits & 4 != 0,
+            erasure: bits & 8 != 0,
+            policy_changes: bits & 16 != 0,
+        }
+    }
+}
+
+/// "My data" read on the caller's connection, for a page that reads more on it. Every query
+/// is a hand-off to the database (on SQLite, to the connection's thread and back), so the
+/// customer's row, the counts and [`Outstanding`] come in one.
+#[tracing::instrument(name = "profile.my_data", skip_all)]
+pub async fn read(
+    conn: &mut AnyConnection,
+    portal: &Portal,
+    catalogue: Vec<CategoryInfo>,
+    customer_id: i64,
+    lang: Lang,
+    activity_page: i64,
+) -> Result<MyData> {
+    let row: HeaderRow = sqlx::query_as(HEADER).bind(customer_id).fetch_optional(&mut *conn).await?.ok_or(Error::NotFound)?;
+    let (public_id, created_at, verified_at, totp_at, email, full_name, phone, dob, pref_lang, wrapped, master_id, activity_total, left, bits) = row;
+    let person = vault::customer::open_person(portal, customer_id, (email, full_name, phone, dob, pref_lang, wrapped, master_id))?;
     let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;
 
     let mut categories = Vec::new();
@@ -114,10 +167,8 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
             "orders" => (Vec::new(), Some(orders(conn, customer_id, lang).await?)),
             "support" => (Vec::new(), Some(tickets(conn, customer_id, lang).await?)),
             "preferences" => (Vec::new(), Some(preferences(conn, customer_id, lang).await?)),
-            "activity" => (Vec::new(), Some(activity(conn, customer_id, lang, activity_page).await?)),
-            "security" => {
-                let left = recovery::remaining(&mut *conn, customer_id).await?;
-                (
+            "activity" => (Vec::new(), Some(activity(conn, customer_id, lang, activity_page, activity_total).await?)),
+            "security" => (
                     vec![
                         ("password", Cell::Term("password_stored_hashed".into())),
                         (
@@ -127,14 +178,13 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
                         ("recovery_codes_left", text(left.to_string())),
                     ],
                     None,
-                )
-            }
+                ),
             // A category the company added to its catalogue that Custodia holds no data for.
             _ => (Vec::new(), None),
         };
         categories.push(CategoryData { info, fields, table });
     }
-    Ok(MyData { public_id, full_name, categories })
+    Ok(MyData { public_id, full_name, categories, outstanding: Outstanding::from_bits(bits) })
 }
 
 fn whole(columns: Vec<&'static str>, rows: Vec<Vec<Cell>>) -> Table {
@@ -231,12 +281,7 @@ async fn preferences(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> 
     ))
 }
 
-async fn activity(conn: &mut AnyConnection, customer_id: i64, lang: Lang, page: i64) -> Result<Table> {
-    let (total,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1")
-            .bind(customer_id)
-            .fetch_one(&mut *conn)
-            .await?;
+async fn activity(conn: &mut AnyConnection, customer_id: i64, lang: Lang, page: i64, total: i64) -> Result<Table> {
     let last_page = ((total - 1).max(0)) / ACTIVITY_PAGE_SIZE;
     let page = page.clamp(0, last_page);
     let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(

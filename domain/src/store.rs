@@ -39,6 +39,9 @@ pub struct Store {
 
 pub type Tx = Transaction<'static, Any>;
 
+/// One connection, for the web layer, which names it without depending on sqlx.
+pub type Connection = sqlx::AnyConnection;
+
 impl Store {
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self> {

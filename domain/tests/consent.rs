@@ -97,7 +97,7 @@ async fn rewording_a_purpose_asks_for_its_consent_again_and_a_material_change_is
     sqlx::query("UPDATE customers SET preferred_language = 'it' WHERE id = $1").bind(id).execute(portal.store.pool()).await.unwrap();
     ledger::set(&portal, id, "analytics", Choice::Give, IP).await.unwrap();
     ledger::set(&portal, id, "marketing_mail", Choice::Give, IP).await.unwrap();
-    assert!(policy::unseen(&portal, id, Lang::It).await.unwrap().is_empty(), "version 1 is no news");
+    assert!(policy::unseen(portal.store.pool(), id, Lang::It).await.unwrap().is_empty(), "version 1 is no news");
     portal.clock.advance(3600);
 
     assert!(matches!(policy::publish(&portal, &agent, &publish_input(true), IP).await, Err(Error::Forbidden)));
@@ -132,13 +132,13 @@ async fn rewording_a_purpose_asks_for_its_consent_again_and_a_material_change_is
     assert_eq!(analytics.purpose.version, 2);
     assert!(analytics.purpose.description.contains("new provider"));
 
-    let unseen = policy::unseen(&portal, id, Lang::It).await.unwrap();
+    let unseen = policy::unseen(portal.store.pool(), id, Lang::It).await.unwrap();
     assert_eq!(unseen.len(), 1);
     assert_eq!(unseen[0].version, 2);
     assert!(unseen[0].summary.starts_with("Ora usiamo"));
     assert_eq!(unseen[0].reworded, vec!["analytics"]);
     policy::acknowledge(&portal, id, 2).await.unwrap();
-    assert!(policy::unseen(&portal, id, Lang::It).await.unwrap().is_empty());
+    assert!(policy::unseen(portal.store.pool(), id, Lang::It).await.unwrap().is_empty());
     assert!(matches!(policy::acknowledge(&portal, id, 9).await, Err(Error::NotFound)));
 
     let mail = peek_outbox(&portal, "policy_changed").await.expect("a policy mail");
@@ -156,7 +156,7 @@ async fn rewording_a_purpose_asks_for_its_consent_again_and_a_material_change_is
     policy::publish(&portal, &dpo, &publish_input(false), IP).await.unwrap();
     let (mailed,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE kind = 'policy_changed'").fetch_one(portal.store.pool()).await.unwrap();
     assert_eq!(mailed, 1);
-    assert_eq!(policy::unseen(&portal, id, Lang::En).await.unwrap().len(), 1);
+    assert_eq!(policy::unseen(portal.store.pool(), id, Lang::En).await.unwrap().len(), 1);
     assert_eq!(policy::list(&portal, Lang::En).await.unwrap().len(), 3);
 }
 

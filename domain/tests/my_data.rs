@@ -11,6 +11,7 @@ on_both_backends!(
     one_customer_never_sees_another_customers_rows,
     texts_follow_the_language,
     a_failing_import_writes_nothing,
+    outstanding_says_which_lists_hold_something,
 );
 
 fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
@@ -109,4 +110,24 @@ async fn a_failing_import_writes_nothing(portal: Portal) {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers").fetch_one(portal.store.pool()).await.unwrap();
     let (orders,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM orders").fetch_one(portal.store.pool()).await.unwrap();
     assert_eq!((n, orders), (0, 0), "nothing half-imported");
+}
+
+/// The page asks for pending changes and requests only when the read says there are some: a
+/// flag that stayed off would hide them.
+async fn outstanding_says_which_lists_hold_something(portal: Portal) {
+    use domain::verification::{self, Field, NewValue};
+
+    let id = customer(&portal, "uma@example.test").await;
+    let fresh = profile::my_data(&portal, id, Lang::En, 0).await.unwrap();
+    assert_eq!(fresh.outstanding, profile::Outstanding::default(), "a new customer has nothing outstanding");
+
+    verification::request_change(&portal, id, Field::Phone, NewValue::Text("+34 600 111 222".into()), &meta()).await.unwrap();
+    let after_change = profile::my_data(&portal, id, Lang::En, 0).await.unwrap().outstanding;
+    assert!(after_change.pending_changes && !after_change.requests);
+    assert_eq!(verification::pending_for(portal.store.pool(), &portal, id).await.unwrap().len(), 1);
+
+    domain::requests::submit(&portal, id, "orders", "Order 1042 is not mine; please check it.", &meta()).await.unwrap();
+    let after_request = profile::my_data(&portal, id, Lang::En, 0).await.unwrap().outstanding;
+    assert!(after_request.pending_changes && after_request.requests);
+    assert!(!after_request.incident_notices && !after_request.erasure && !after_request.policy_changes);
 }

@@ -73,54 +73,68 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = require_session(&portal, Stage::Full).await?;
-    let id = session.customer_id;
-    let policy_notices = super::consent::center::notices(&portal, id, lang()).await?;
-    let data = domain::profile::my_data(&portal, id, lang(), activity_page).await.map_err(internal)?;
-    // The rest on one connection, taken only after the reads above gave theirs back: a page
-    // never holds one connection while it waits for another.
+    // The catalogue first (it is cached, but a miss reads the pool): from here on the page,
+    // session included, reads on one connection, and a page holding one must never wait for a
+    // second.
+    let catalogue = domain::catalogue::load(&portal, lang()).await.map_err(internal)?;
     let mut db = portal.store.reader().await.map_err(internal)?;
-    let pending = domain::verification::pending_for(&mut *db, &portal, id).await.map_err(internal)?;
+    let session = require_session_on(&mut db, &portal, Stage::Full).await?;
+    let id = session.customer_id;
+    let data = domain::profile::read(&mut db, &portal, catalogue, id, lang(), activity_page).await.map_err(internal)?;
+    // Each list beside the data is asked for only when the read above says it may hold
+    // something: most customers have none of them, and every query is a round trip.
+    let outstanding = data.outstanding;
     let mut view = convert::my_data(data);
-    view.pending = pending
-        .into_iter()
-        .map(|p| PendingView {
-            id: p.id,
-            field: p.field.key().to_string(),
-            new_value: match p.field.key() {
-                "preferred_language" => CellView::Term(format!("lang_{}", p.new_value)),
-                "erasure" => CellView::Term("erasure_after".into()),
-                _ => CellView::Text(p.new_value),
-            },
-            expires: domain::locale::date_time(lang(), p.expires_at),
-        })
-        .collect();
-    let requests = domain::requests::for_customer(&mut *db, id).await.map_err(internal)?;
-    view.requests = requests
-        .into_iter()
-        .map(|r| super::submit_request::RequestView {
-            id: r.id,
-            kind: r.kind,
-            subject: r.subject,
-            status: r.status,
-            received: domain::locale::date(lang(), r.received_at),
-            due: domain::locale::date(lang(), r.due_at),
-        })
-        .collect();
-    let banners = domain::incidents::notify::banners(&mut *db, id).await.map_err(internal)?;
-    view.banners = banners
-        .into_iter()
-        .map(|b| super::incidents::views::BannerView {
-            notice_id: b.notice_id,
-            notified: domain::locale::date(lang(), b.notified_at),
-            what_happened: b.what_happened,
-            consequences: b.consequences,
-            measures: b.measures,
-        })
-        .collect();
-    let scheduled = domain::erasure::scheduled(&mut *db, id).await.map_err(internal)?;
-    view.erasure = super::erasure::preview::scheduled(&portal, scheduled, lang());
-    view.policy_notices = policy_notices;
+    if outstanding.policy_changes {
+        view.policy_notices = super::consent::center::notices(&mut db, id, lang()).await?;
+    }
+    if outstanding.pending_changes {
+        let pending = domain::verification::pending_for(&mut *db, &portal, id).await.map_err(internal)?;
+        view.pending = pending
+            .into_iter()
+            .map(|p| PendingView {
+                id: p.id,
+                field: p.field.key().to_string(),
+                new_value: match p.field.key() {
+                    "preferred_language" => CellView::Term(format!("lang_{}", p.new_value)),
+                    "erasure" => CellView::Term("erasure_after".into()),
+                    _ => CellView::Text(p.new_value),
+                },
+                expires: domain::locale::date_time(lang(), p.expires_at),
+            })
+            .collect();
+    }
+    if outstanding.requests {
+        let requests = domain::requests::for_customer(&mut *db, id).await.map_err(internal)?;
+        view.requests = requests
+            .into_iter()
+            .map(|r| super::submit_request::RequestView {
+                id: r.id,
+                kind: r.kind,
+                subject: r.subject,
+                status: r.status,
+                received: domain::locale::date(lang(), r.received_at),
+                due: domain::locale::date(lang(), r.due_at),
+            })
+            .collect();
+    }
+    if outstanding.incident_notices {
+        let banners = domain::incidents::notify::banners(&mut *db, id).await.map_err(internal)?;
+        view.banners = banners
+            .into_iter()
+            .map(|b| super::incidents::views::BannerView {
+                notice_id: b.notice_id,
+                notified: domain::locale::date(lang(), b.notified_at),
+                what_happened: b.what_happened,
+                consequences: b.consequences,
+                measures: b.measures,
+            })
+            .collect();
+    }
+    if outstanding.erasure {
+        let scheduled = domain::erasure::scheduled(&mut *db, id).await.map_err(internal)?;
+        view.erasure = super::erasure::preview::scheduled(&portal, scheduled, lang());
+    }
     Ok(view)
 }
 

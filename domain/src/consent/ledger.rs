@@ -81,7 +81,7 @@ async fn latest(executor: impl sqlx::Executor<'_, Database = sqlx::Any>, custome
 
 /// Every purpose with the customer's current choice, in catalogue order.
 pub async fn overview(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Vec<PurposeState>> {
-    let purposes = purposes::load(portal, lang).await?;
+    let purposes = purposes::load(portal.store.pool(), lang).await?;
     let latest = latest(portal.store.pool(), customer_id).await?;
     Ok(purposes
         .into_iter()

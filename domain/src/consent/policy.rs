@@ -92,14 +92,14 @@ pub async fn list(portal: &Portal, lang: Lang) -> Result<Vec<PolicyVersion>> {
 }
 
 /// Versions published since the customer's account was opened that they have not yet seen.
-pub async fn unseen(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Vec<PolicyVersion>> {
+pub async fn unseen<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64, lang: Lang) -> Result<Vec<PolicyVersion>> {
     let rows = sqlx::query_as(&format!(
         "{SELECT} JOIN customers c ON c.id = $2 \
          WHERE p.version > c.policy_seen AND p.published_at > c.created_at ORDER BY p.version"
     ))
     .bind(lang.code())
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
     Ok(rows.into_iter().map(row).collect())
 }

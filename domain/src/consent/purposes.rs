@@ -68,7 +68,7 @@ pub(crate) async fn set_texts(tx: &mut Tx, key: &str, lang: &str, t: &PurposeTex
 }
 
 /// Every purpose in `lang` (English where a text is missing), in catalogue order.
-pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<Purpose>> {
+pub async fn load<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, lang: Lang) -> Result<Vec<Purpose>> {
     let rows: Vec<(String, i64, String, String, String, String)> = sqlx::query_as(
         "SELECT p.key, p.version, p.recipients, t.title, t.description, t.legal_basis \
          FROM consent_purposes p \
@@ -78,7 +78,7 @@ pub async fn load(portal: &Portal, lang: Lang) -> Result<Vec<Purpose>> {
          ORDER BY p.position",
     )
     .bind(lang.code())
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
     Ok(rows
         .into_iter()

@@ -149,7 +149,9 @@ impl Person {
     }
 }
 
-type PersonRow = (String, String, Option<String>, Option<String>, String, Vec<u8>, String);
+/// email, full_name, phone, date_of_birth (sealed), preferred_language, the wrapped key and its
+/// master's id.
+pub(crate) type PersonRow = (String, String, Option<String>, Option<String>, String, Vec<u8>, String);
 
 /// The customer's fields, or None when there is no such customer.
 pub async fn person<'c, E: Executor<'c, Database = Any>>(exec: E, portal: &Portal, customer_id: i64) -> Result<Option<Person>> {
@@ -160,17 +162,20 @@ pub async fn person<'c, E: Executor<'c, Database = Any>>(exec: E, portal: &Porta
     .bind(customer_id)
     .fetch_optional(exec)
     .await?;
-    let Some((email, full_name, phone, dob, preferred_language, wrapped, master_id)) = row else {
-        return Ok(None);
-    };
+    row.map(|row| open_person(portal, customer_id, row)).transpose()
+}
+
+/// Opens the sealed columns of a [`PersonRow`], for a read that selected them beside others.
+pub(crate) fn open_person(portal: &Portal, customer_id: i64, row: PersonRow) -> Result<Person> {
+    let (email, full_name, phone, dob, preferred_language, wrapped, master_id) = row;
     let key = unwrap(portal, customer_id, &wrapped, &master_id)?;
-    Ok(Some(Person {
+    Ok(Person {
         email: key.open("customers.email", &email)?,
         full_name: key.open("customers.full_name", &full_name)?,
         phone: key.open_opt("customers.phone", phone)?,
         date_of_birth: key.open_opt("customers.date_of_birth", dob)?,
         preferred_language,
-    }))
+    })
 }
 
 /// As [`person`], NotFound when there is none.

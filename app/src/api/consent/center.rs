@@ -20,7 +20,7 @@ pub async fn consent_center() -> Result<ConsentView, AppError> {
     let overview = ledger::overview(&portal, id, lang).await.map_err(internal)?;
     let history = ledger::history(&portal, id).await.map_err(internal)?;
     let title_of = |key: &str| overview.iter().find(|p| p.purpose.key == key).map(|p| p.purpose.title.clone()).unwrap_or_else(|| key.to_string());
-    let unseen = notices(&portal, id, lang).await?;
+    let unseen = notices(&mut *portal.store.reader().await.map_err(internal)?, id, lang).await?;
     let versions = policy::list(&portal, lang).await.map_err(internal)?;
     Ok(ConsentView {
         history: history
@@ -66,14 +66,15 @@ pub async fn consent_center() -> Result<ConsentView, AppError> {
 /// Privacy-policy versions the customer has not seen yet, with the titles of the purposes each
 /// asks for again; for the banner on "My data" and the consent page.
 #[cfg(feature = "ssr")]
-pub(crate) async fn notices(portal: &domain::Portal, customer_id: i64, lang: domain::Lang) -> Result<Vec<super::views::PolicyNoticeView>, AppError> {
+/// On the caller's connection, so a page that holds one never waits for a second.
+pub(crate) async fn notices(db: &mut domain::store::Connection, customer_id: i64, lang: domain::Lang) -> Result<Vec<super::views::PolicyNoticeView>, AppError> {
     use crate::api::ssr::internal;
 
-    let unseen = domain::consent::policy::unseen(portal, customer_id, lang).await.map_err(internal)?;
+    let unseen = domain::consent::policy::unseen(&mut *db, customer_id, lang).await.map_err(internal)?;
     if unseen.is_empty() {
         return Ok(Vec::new());
     }
-    let purposes = domain::consent::purposes::load(portal, lang).await.map_err(internal)?;
+    let purposes = domain::consent::purposes::load(&mut *db, lang).await.map_err(internal)?;
     let title_of = |key: &str| purposes.iter().find(|p| p.key == key).map(|p| p.title.clone()).unwrap_or_else(|| key.to_string());
     Ok(unseen
         .into_iter()

@@ -41,7 +41,7 @@ pub async fn staff_policy() -> Result<PolicyEditorView, AppError> {
     session.staff.require_dpo().map_err(internal)?;
     let lang = lang();
     let versions = domain::consent::policy::list(&portal, lang).await.map_err(internal)?;
-    let purposes = domain::consent::purposes::load(&portal, lang).await.map_err(internal)?;
+    let purposes = domain::consent::purposes::load(portal.store.pool(), lang).await.map_err(internal)?;
     let texts = domain::consent::purposes::all_texts(&portal).await.map_err(internal)?;
     Ok(PolicyEditorView {
         me: convert::me(&session.staff),

@@ -48,6 +48,21 @@ pub async fn require_session(portal: &Portal, stage: Stage) -> Result<Session, A
             .map_err(super::internal)?,
         None => None,
     };
+    at_stage(session, stage)
+}
+
+/// As [`require_session`], on the connection the page goes on to read with.
+pub async fn require_session_on(db: &mut domain::store::Connection, portal: &Portal, stage: Stage) -> Result<Session, AppError> {
+    let session = match session_token() {
+        Some(token) => domain::identity::session::resolve_on(db, portal, &token)
+            .await
+            .map_err(super::internal)?,
+        None => None,
+    };
+    at_stage(session, stage)
+}
+
+fn at_stage(session: Option<Session>, stage: Stage) -> Result<Session, AppError> {
     match session {
         Some(s) if s.stage == stage => Ok(s),
         _ => {
