@@ -9,7 +9,9 @@ use crate::catalogue::{self, CategoryInfo};
 use crate::locale::{self, Lang};
 use crate::{Error, Portal, Result, vault};
 
-pub const ACTIVITY_PAGE_SIZE: i64 = 50;
+/// Activity events per page, newest first: enough to spot a sign-in one does not recognise, and
+/// short enough that the history does not bury the categories after it.
+pub const ACTIVITY_PAGE_SIZE: i64 = 20;
 
 #[derive(Debug, Clone)]
 pub struct MyData {
