@@ -7,7 +7,10 @@
 //! 1. baseline, `LOAD_BASELINE_SECS` (default 60): every user reads their "My data" page, first
 //!    driven by `wrk` (Debian's, C, one thread: little CPU taken from the server), then by the
 //!    in-process client the mixed phase uses, so the two generators can be compared;
-//! 2. mixed, `LOAD_SECS` (default 600): each user picks, per request, "My data" (60 %), the
+//! 2. paced, `LOAD_PACED_SECS` (default: the baseline's length): "My data" offered at a fixed
+//!    `LOAD_RATE` (default 2000 req/s) by the same users, open loop, each request timed from
+//!    when it was due (`LOAD_RATE=0` skips it);
+//! 3. mixed, `LOAD_SECS` (default 600): each user picks, per request, "My data" (60 %), the
 //!    consent center (10 %), "Where you are signed in" (10 %), turning a consent purpose on or
 //!    off (10 %, a write with a receipt) or signing in with a password (10 %, an Argon2id hash).
 //!
@@ -92,6 +95,10 @@ async fn main() {
 }
 
 fn server_binary() -> std::path::PathBuf {
+    // LOAD_SERVER_BIN compares another build (an A/B run on the same machine, same seed data).
+    if let Ok(bin) = std::env::var("LOAD_SERVER_BIN") {
+        return bin.into();
+    }
     // target/release/examples/load_bench -> target/release/server
     let exe = std::env::current_exe().unwrap();
     let bin = exe.parent().unwrap().parent().unwrap().join("server");
@@ -100,13 +107,16 @@ fn server_binary() -> std::path::PathBuf {
 }
 
 fn start(url: &str, port: u16) -> Child {
+    let log = std::env::var("LOAD_SERVER_LOG").ok().map(|path| std::fs::File::create(path).expect("LOAD_SERVER_LOG: a file to write"));
     Command::new(server_binary())
         .env("DATABASE_URL", url)
         .env("CUSTODIA_ADDR", format!("127.0.0.1:{port}"))
         .env("CUSTODIA_MASTER_KEY", test_master_key_base64())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // LOAD_SERVER_LOG=<file> keeps the server's log, at RUST_LOG's level, for profiling
+        // (RUST_LOG=sqlx::query=debug lists every statement a page sends, with its time).
+        .env("RUST_LOG", if log.is_some() { std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()) } else { "warn".into() })
+        .stdout(log.as_ref().and_then(|f| f.try_clone().ok()).map_or_else(Stdio::null, Stdio::from))
+        .stderr(log.map_or_else(Stdio::null, Stdio::from))
         .spawn()
         .expect("start the server")
 }
@@ -150,10 +160,30 @@ async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration
 
     println!("\n### {backend:?}: {users} concurrent users on loopback\n");
     println!("Idle memory after start-up: {:.1} MiB resident\n", idle_kib as f64 / 1024.0);
-    let wrk = wrk_my_data(port, &people, baseline);
+    let server_cpu = cpu_time(server.id());
+    let (wrk, wrk_pages, wrk_cpu) = wrk_my_data(port, &people, baseline);
     println!("{wrk}");
+    cpu_report("wrk", server.id(), server_cpu, wrk_pages, baseline, Some(wrk_cpu));
+    let (server_cpu, own_cpu) = (cpu_time(server.id()), cpu_time(std::process::id()));
     let base = phase(&client, port, &people, baseline, false).await;
     report(&format!("Baseline, {} s, \"My data\" only, in-process client", baseline.as_secs()), &base, baseline);
+    let own = cpu_time(std::process::id()).saturating_sub(own_cpu);
+    cpu_report("the in-process client", server.id(), server_cpu, base.micros[Flow::MyData as usize].len() as u64, baseline, Some(own));
+    // Open loop: requests leave on a fixed timetable whatever the server does, and each one's
+    // time counts from when it was due, so a server that falls behind cannot hide its queue.
+    let rate = env_u64("LOAD_RATE", 2000);
+    let paced_len = Duration::from_secs(env_u64("LOAD_PACED_SECS", baseline.as_secs()));
+    if rate > 0 && !paced_len.is_zero() {
+        let (server_cpu, own_cpu) = (cpu_time(server.id()), cpu_time(std::process::id()));
+        let started = Instant::now();
+        let paced = paced(&client, port, &people, paced_len, rate).await;
+        // A server that falls behind is still answering after the timetable ends: throughput
+        // is over the time it took to answer every request.
+        let took = started.elapsed();
+        report(&format!("Paced, {} s, \"My data\" only, {rate} req/s offered by {users} users, timed from when each request was due; all answered after {:.1} s", paced_len.as_secs(), took.as_secs_f64()), &paced, took);
+        let own = cpu_time(std::process::id()).saturating_sub(own_cpu);
+        cpu_report("the in-process client", server.id(), server_cpu, paced.micros[Flow::MyData as usize].len() as u64, took, Some(own));
+    }
     let mix = phase(&client, port, &people, mixed, true).await;
     // LOAD_SECS=0 measures the baseline alone.
     if !mixed.is_zero() {
@@ -176,7 +206,7 @@ async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration
 /// The "My data" baseline measured by wrk: a C load generator that takes far less CPU from the
 /// server than the in-process client does. Each request carries the next user's session, and a
 /// Lua hook counts every answer but 200 (a 302 to sign-in would otherwise pass as a success).
-fn wrk_my_data(port: u16, people: &[(String, String)], length: Duration) -> String {
+fn wrk_my_data(port: u16, people: &[(String, String)], length: Duration) -> (String, u64, Duration) {
     let dir = std::env::temp_dir().join(format!("custodia-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("my_data.lua");
@@ -207,15 +237,88 @@ end
         ),
     )
     .unwrap();
-    let out = Command::new("wrk")
+    let mut child = Command::new("wrk")
         .args(["-t1", &format!("-c{}", people.len()), &format!("-d{}s", length.as_secs()), "--latency", "-s"])
         .arg(&script)
         .arg(format!("http://127.0.0.1:{port}/my-data"))
-        .output()
+        .stdout(Stdio::piped())
+        .spawn()
         .expect("wrk (Debian package wrk; scripts/setup.sh bench installs it)");
+    // wrk's own CPU time, read until it exits (its report is a few lines: the pipe cannot fill).
+    let mut wrk_cpu = Duration::ZERO;
+    while child.try_wait().ok().flatten().is_none() {
+        wrk_cpu = wrk_cpu.max(cpu_time(child.id()));
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().expect("wrk's report");
     std::fs::remove_dir_all(&dir).ok();
     let text = String::from_utf8_lossy(&out.stdout);
-    format!("Baseline, {} s, \"My data\" only, wrk (1 thread, {} connections):\n\n```\n{}```\n", length.as_secs(), people.len(), text)
+    // "  123456 requests in 60.00s, ..."
+    let pages = text.lines().find_map(|l| l.split_once(" requests in ")).and_then(|(n, _)| n.trim().parse().ok()).unwrap_or(0);
+    (format!("Baseline, {} s, \"My data\" only, wrk (1 thread, {} connections):\n\n```\n{}```\n", length.as_secs(), people.len(), text), pages, wrk_cpu)
+}
+
+/// CPU time (user + system) a process has used so far, from /proc/<pid>/stat.
+fn cpu_time(pid: u32) -> Duration {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let hz = *TICKS.get_or_init(|| {
+        let out = Command::new("getconf").arg("CLK_TCK").output().ok();
+        out.and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok()).unwrap_or(100)
+    });
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The command name, in parentheses, may hold spaces; utime and stime are the 12th and 13th
+    // fields after it.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let fields: Vec<u64> = rest.split_whitespace().map(|v| v.parse().unwrap_or(0)).collect();
+    let ticks = fields.get(11).copied().unwrap_or(0) + fields.get(12).copied().unwrap_or(0);
+    Duration::from_millis(ticks * 1000 / hz)
+}
+
+/// How busy the server was, and its CPU time per page: a figure that moves far less from run to
+/// run than throughput on a shared machine.
+fn cpu_report(generator: &str, server: u32, before: Duration, pages: u64, length: Duration, generator_cpu: Option<Duration>) {
+    let used = cpu_time(server).saturating_sub(before);
+    let per_page = if pages > 0 { used.as_micros() as f64 / pages as f64 } else { 0.0 };
+    print!("Server CPU: {:.2} cores busy, {per_page:.0} µs per page", used.as_secs_f64() / length.as_secs_f64());
+    if let Some(g) = generator_cpu {
+        print!("; {generator}: {:.2} cores", g.as_secs_f64() / length.as_secs_f64());
+    }
+    println!("\n");
+}
+
+/// "My data" offered at a fixed rate, spread evenly over the users: each user's next request is
+/// due `users / rate` seconds after its last one was due. A late answer makes the next request
+/// leave at once, and every latency is measured from when the request was due.
+async fn paced(client: &reqwest::Client, port: u16, people: &[(String, String)], length: Duration, rate: u64) -> Tally {
+    let tally = Arc::new(Mutex::new(Tally::new()));
+    let start = tokio::time::Instant::now() + Duration::from_millis(100);
+    let until = start + length;
+    let every = Duration::from_secs_f64(people.len() as f64 / rate as f64);
+    let mut tasks = Vec::new();
+    for (i, (_, token)) in people.iter().enumerate() {
+        let (client, tally, token) = (client.clone(), tally.clone(), token.clone());
+        let first = start + every.mul_f64(i as f64 / people.len() as f64);
+        tasks.push(tokio::spawn(async move {
+            let mut local = Tally::new();
+            let mut due = first;
+            while due < until {
+                tokio::time::sleep_until(due).await;
+                let ok = request(&client, port, Flow::MyData, &token, "", 0).await;
+                local.micros[Flow::MyData as usize].push(due.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                if !ok {
+                    local.errors[Flow::MyData as usize] += 1;
+                }
+                due += every;
+            }
+            let mut all = tally.lock().await;
+            all.micros[Flow::MyData as usize].append(&mut local.micros[Flow::MyData as usize]);
+            all.errors[Flow::MyData as usize] += local.errors[Flow::MyData as usize];
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    Arc::try_unwrap(tally).ok().unwrap().into_inner()
 }
 
 async fn phase(client: &reqwest::Client, port: u16, people: &[(String, String)], length: Duration, mixed: bool) -> Tally {
