@@ -79,8 +79,10 @@ bench-export:
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo run --release -p server --example export_bench
 
 ## bench-load: 200 concurrent users on loopback against the release server, SQLite then
-## PostgreSQL: a minute of "My data" only, then ten minutes of mixed flows (LOAD_SECS, LOAD_USERS,
-## LOAD_BASELINE_SECS, LOAD_BACKENDS to change); prints throughput, p50/p99, errors and memory.
+## PostgreSQL: a minute of "My data" only, a minute of it offered at 2,000 req/s (LOAD_RATE), ten
+## minutes of mixed flows and ten more with pauses for sign-ins (LOAD_SECS, LOAD_USERS,
+## LOAD_BASELINE_SECS, LOAD_BACKENDS to change); prints throughput, p50/p99, errors, server CPU
+## per page and memory.
 bench-load:
 	scripts/setup.sh bench
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo build --release -p server --bin server --example load_bench
