@@ -64,9 +64,9 @@ pub async fn consent_center() -> Result<ConsentView, AppError> {
 }
 
 /// Privacy-policy versions the customer has not seen yet, with the titles of the purposes each
-/// asks for again; for the banner on "My data" and the consent page.
+/// asks for again; for the banner on "My data" and the consent page. On the caller's connection,
+/// so a page that holds one never waits for a second.
 #[cfg(feature = "ssr")]
-/// On the caller's connection, so a page that holds one never waits for a second.
 pub(crate) async fn notices(db: &mut domain::store::Connection, customer_id: i64, lang: domain::Lang) -> Result<Vec<super::views::PolicyNoticeView>, AppError> {
     use crate::api::ssr::internal;
 
