@@ -132,6 +132,14 @@ async fn rewording_a_purpose_asks_for_its_consent_again_and_a_material_change_is
     assert_eq!(analytics.purpose.version, 2);
     assert!(analytics.purpose.description.contains("new provider"));
 
+    // The consent page reads all of this on one connection and must tell the same story.
+    let center = consent::center::read(&mut portal.store.reader().await.unwrap(), id, Lang::En).await.unwrap();
+    let states = |o: &[consent::PurposeState]| o.iter().map(|p| (p.purpose.key.clone(), p.purpose.version, p.state)).collect::<Vec<_>>();
+    assert_eq!(states(&center.purposes), states(&overview));
+    assert_eq!(center.history, ledger::history(&portal, id).await.unwrap());
+    assert_eq!(center.unseen.iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
+    assert_eq!(center.policy_version, 2);
+
     let unseen = policy::unseen(portal.store.pool(), id, Lang::It).await.unwrap();
     assert_eq!(unseen.len(), 1);
     assert_eq!(unseen[0].version, 2);

@@ -83,14 +83,25 @@ async fn latest(executor: impl sqlx::Executor<'_, Database = sqlx::Any>, custome
 pub async fn overview(portal: &Portal, customer_id: i64, lang: Lang) -> Result<Vec<PurposeState>> {
     let purposes = purposes::load(portal.store.pool(), lang).await?;
     let latest = latest(portal.store.pool(), customer_id).await?;
-    Ok(purposes
+    Ok(states(purposes, |key| latest.iter().find(|l| l.0 == key).map(|l| (l.1.clone(), l.2, l.3))))
+}
+
+/// The same as [`overview`], from receipts already read (newest first, as [`history`] gives
+/// them): a customer's newest receipt for a purpose is the first one for it there.
+pub fn overview_from(purposes: Vec<Purpose>, history: &[Receipt]) -> Vec<PurposeState> {
+    states(purposes, |key| {
+        history.iter().find(|r| r.purpose_key == key).map(|r| (r.action.clone(), r.purpose_version, r.at))
+    })
+}
+
+fn states(purposes: Vec<Purpose>, newest: impl Fn(&str) -> Option<(String, i64, i64)>) -> Vec<PurposeState> {
+    purposes
         .into_iter()
         .map(|purpose| {
-            let mine = latest.iter().find(|l| l.0 == purpose.key).map(|l| (l.1.clone(), l.2, l.3));
-            let state = state_of(mine.as_ref(), purpose.version);
+            let state = state_of(newest(&purpose.key).as_ref(), purpose.version);
             PurposeState { purpose, state }
         })
-        .collect())
+        .collect()
 }
 
 /// Whether the customer's consent for `purpose_key` is in force now. What the company's other
@@ -143,7 +154,7 @@ pub async fn set(portal: &Portal, customer_id: i64, purpose_key: &str, choice: C
         purpose_key: purpose_key.to_string(),
         purpose_version: version,
         action: choice.action().to_string(),
-        policy_version: super::policy::current_version(&mut tx).await?,
+        policy_version: super::policy::current_version(&mut *tx).await?,
         channel: super::CHANNEL_PORTAL.to_string(),
         at: now,
     };
@@ -182,12 +193,17 @@ fn new_receipt_id() -> String {
 
 /// The customer's receipts, newest first.
 pub async fn history(portal: &Portal, customer_id: i64) -> Result<Vec<Receipt>> {
+    history_on(portal.store.pool(), customer_id).await
+}
+
+/// [`history`] on the caller's connection or pool.
+pub async fn history_on<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, customer_id: i64) -> Result<Vec<Receipt>> {
     let rows: Vec<(String, String, i64, String, i64, String, i64)> = sqlx::query_as(
         "SELECT receipt_id, purpose_key, purpose_version, action, policy_version, channel, at \
          FROM consent_receipts WHERE customer_id = $1 ORDER BY id DESC",
     )
     .bind(customer_id)
-    .fetch_all(portal.store.pool())
+    .fetch_all(exec)
     .await?;
     Ok(rows
         .into_iter()

@@ -4,6 +4,7 @@
 //!
 //! Giving and withdrawing are the same single step (Article 7(3) GDPR): no mail, no code.
 
+pub mod center;
 pub mod ledger;
 pub mod policy;
 pub mod purposes;

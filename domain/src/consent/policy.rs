@@ -62,8 +62,9 @@ pub(crate) async fn ensure_first(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-pub(crate) async fn current_version(tx: &mut Tx) -> Result<i64> {
-    let (v,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM privacy_policies").fetch_one(&mut **tx).await?;
+/// The newest published version (0 on a store not yet set up).
+pub async fn current_version<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E) -> Result<i64> {
+    let (v,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM privacy_policies").fetch_one(exec).await?;
     Ok(v.unwrap_or(0))
 }
 
@@ -107,7 +108,7 @@ pub async fn unseen<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(exec: E, cu
 /// The customer has read the summaries up to `version`.
 pub async fn acknowledge(portal: &Portal, customer_id: i64, version: i64) -> Result<()> {
     let mut tx = portal.store.begin().await?;
-    let newest = current_version(&mut tx).await?;
+    let newest = current_version(&mut *tx).await?;
     if version < 1 || version > newest {
         return Err(Error::NotFound);
     }
@@ -152,7 +153,7 @@ pub async fn publish(portal: &Portal, session: &StaffSession, input: &Publish, i
 
     let now = portal.now();
     let mut tx = portal.store.begin().await?;
-    let version = current_version(&mut tx).await? + 1;
+    let version = current_version(&mut *tx).await? + 1;
     sqlx::query("INSERT INTO privacy_policies (version, published_at, published_by, material, reworded) VALUES ($1, $2, $3, $4, $5)")
         .bind(version)
         .bind(now)

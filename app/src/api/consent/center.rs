@@ -10,18 +10,19 @@ pub async fn consent_center() -> Result<ConsentView, AppError> {
     use super::views::{PurposeView, ReceiptView};
     use crate::api::my_data::RecipientView;
     use crate::api::ssr::*;
-    use domain::consent::{State, ledger, policy};
+    use domain::consent::State;
     use domain::identity::Stage;
 
     let portal = portal()?;
-    let session = require_session(&portal, Stage::Full).await?;
+    // The session and every read on one connection, as "My data" does.
+    let mut db = portal.store.reader().await.map_err(internal)?;
+    let session = require_session_on(&mut db, &portal, Stage::Full).await?;
     let lang = lang();
-    let id = session.customer_id;
-    let overview = ledger::overview(&portal, id, lang).await.map_err(internal)?;
-    let history = ledger::history(&portal, id).await.map_err(internal)?;
+    let center = domain::consent::center::read(&mut db, session.customer_id, lang).await.map_err(internal)?;
+    let overview = center.purposes;
     let title_of = |key: &str| overview.iter().find(|p| p.purpose.key == key).map(|p| p.purpose.title.clone()).unwrap_or_else(|| key.to_string());
-    let unseen = notices(&mut *portal.store.reader().await.map_err(internal)?, id, lang).await?;
-    let versions = policy::list(&portal, lang).await.map_err(internal)?;
+    let unseen = notice_views(center.unseen, &title_of, lang);
+    let history = center.history;
     Ok(ConsentView {
         history: history
             .iter()
@@ -35,7 +36,7 @@ pub async fn consent_center() -> Result<ConsentView, AppError> {
             })
             .collect(),
         unseen,
-        policy_version: versions.first().map(|v| v.version).unwrap_or(1),
+        policy_version: center.policy_version.max(1),
         purposes: overview
             .into_iter()
             .map(|p| {
@@ -76,7 +77,12 @@ pub(crate) async fn notices(db: &mut domain::store::Connection, customer_id: i64
     }
     let purposes = domain::consent::purposes::load(&mut *db, lang).await.map_err(internal)?;
     let title_of = |key: &str| purposes.iter().find(|p| p.key == key).map(|p| p.title.clone()).unwrap_or_else(|| key.to_string());
-    Ok(unseen
+    Ok(notice_views(unseen, &title_of, lang))
+}
+
+#[cfg(feature = "ssr")]
+fn notice_views(unseen: Vec<domain::consent::PolicyVersion>, title_of: &dyn Fn(&str) -> String, lang: domain::Lang) -> Vec<super::views::PolicyNoticeView> {
+    unseen
         .into_iter()
         .map(|v| super::views::PolicyNoticeView {
             version: v.version,
@@ -84,5 +90,5 @@ pub(crate) async fn notices(db: &mut domain::store::Connection, customer_id: i64
             reworded: v.reworded.iter().map(|k| title_of(k)).collect(),
             summary: v.summary,
         })
-        .collect())
+        .collect()
 }
