@@ -56,18 +56,19 @@ async fn on_hashing_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
     answer.await.map_err(|_| Error::Internal("password hashing thread failed"))
 }
 
-/// How far below normal (nice 0) the hashing threads run: weight 110 against 1,024, so under
-/// full load a hash gets about a tenth of a core's share, and all of an idle core.
+/// How far below the serving threads the hashing threads run: at nice 10 against 0, weight 110
+/// against 1,024, so under full load a hash gets about a tenth of a core's share, and all of an
+/// idle core.
 pub const HASHING_NICE: i32 = 10;
 
 #[cfg(target_os = "linux")]
 fn lower_priority() {
-    // On Linux the nice value is per thread, and `who = 0` names the calling thread. Raising
-    // one's own nice value needs no privilege; if refused, the hash still runs, at normal
-    // priority.
-    // SAFETY: setpriority takes plain integers and touches no memory of ours.
+    // nice() adds to the calling thread's own nice value (per thread on Linux), up to 19, so a
+    // server started niced keeps hashes below its pages and one started below 0 is never raised
+    // above them. Lowering one's priority needs no privilege; if refused, the hash still runs.
+    // SAFETY: nice takes a plain integer and touches no memory of ours.
     unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, 0, HASHING_NICE);
+        libc::nice(HASHING_NICE);
     }
 }
 
@@ -116,7 +117,7 @@ mod tests {
         // SAFETY: getpriority takes plain integers; errno is not needed for these values.
         let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
         let caller = nice();
-        assert_eq!(on_hashing_thread(nice).await.unwrap(), caller + HASHING_NICE);
+        assert_eq!(on_hashing_thread(nice).await.unwrap(), (caller + HASHING_NICE).min(19));
         assert_eq!(nice(), caller, "the caller's own priority is left alone");
         let stored = hash("correct horse battery").await.unwrap();
         assert!(verify("correct horse battery", Some(stored)).await.unwrap());
