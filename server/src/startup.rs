@@ -37,6 +37,8 @@ pub fn route_list() -> Vec<AxumRouteListing> {
 
 pub struct Application {
     listener: TcpListener,
+    /// Read once when bound, so asking for it later cannot fail.
+    addr: SocketAddr,
     router: Router,
     portal: Portal,
     transport: domain::mail::Transport,
@@ -75,11 +77,11 @@ impl Application {
         let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let portal = portal.with_public_url(&public);
         let router = router(config, portal.clone(), transport.is_dev_mailbox());
-        Ok(Application { listener, router, portal, transport })
+        Ok(Application { listener, addr, router, portal, transport })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("bound listener has an address") // ok: bound in build()
+        self.addr
     }
 
     pub fn portal(&self) -> &Portal {

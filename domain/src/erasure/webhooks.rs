@@ -39,9 +39,8 @@ pub fn signing_secret(portal: &Portal) -> String {
 }
 
 pub fn signature(portal: &Portal, body: &str) -> String {
-    use hmac::{Hmac, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(signing_secret(portal).as_bytes())
-        .expect("HMAC takes keys of any length"); // ok: cannot fail for HMAC
+    use hmac::Mac;
+    let mut mac = crate::keys::hmac_sha256(signing_secret(portal).as_bytes());
     mac.update(body.as_bytes());
     format!("sha256={}", crate::keys::hex(&mac.finalize().into_bytes()))
 }
