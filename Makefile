@@ -7,7 +7,7 @@ RUST_TESTS := -p domain -p server
 # wasm-opt from .tools (scripts/setup.sh) before any system one; see there why.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-core build test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs faults sbom
+.PHONY: run test setup setup-core build lint test-rust test-e2e clean-test-databases first-load bench-erasure bench-export bench-load asvs faults sbom
 
 ## run: build the portal and serve it on http://127.0.0.1:3000 with an embedded SQLite file under
 ## data/ and the demo customer seeded on first start.
@@ -19,7 +19,7 @@ run: setup-core
 # The browser suite runs last, against cargo-leptos' own build of the server: `cargo test` rebuilds
 # target/debug/server with the tests' feature set, and pages served by that binary were seen not
 # to hydrate (cause not yet found), so cargo-leptos builds after the Rust tests.
-test: setup test-rust build test-e2e
+test: setup lint test-rust build test-e2e
 
 setup:
 	scripts/setup.sh all
@@ -33,6 +33,14 @@ build:
 # cargo-leptos builds the server with `--cfg erase_components`; the tests use the same flag so
 # they reuse that build instead of compiling every dependency a second time.
 LEPTOS_RUSTFLAGS := --cfg erase_components
+
+## lint: serving code (domain, server, app; tests, the `testing` feature and benchmarks excluded)
+## has no unwrap, expect, panic!, todo! or unimplemented!: a failed assumption there is an error
+## the edge turns into a message, never a panic. `make test` runs it first.
+lint:
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy -p domain -p server -p app --lib --bins -- \
+	  -A clippy::all -D clippy::unwrap_used -D clippy::expect_used -D clippy::panic \
+	  -D clippy::todo -D clippy::unimplemented
 
 test-rust: clean-test-databases
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo test $(RUST_TESTS)
@@ -82,10 +90,11 @@ bench-export:
 ## PostgreSQL: a minute of "My data" only, a minute of it offered at 2,000 req/s (LOAD_RATE), ten
 ## minutes of mixed flows and ten more with pauses for sign-ins (LOAD_SECS, LOAD_USERS,
 ## LOAD_BASELINE_SECS, LOAD_BACKENDS to change); prints throughput, p50/p99, errors, server CPU
-## per page and memory.
+## per page and memory. Built as `make run` ships the server: without `--cfg erase_components`
+## (cargo-leptos sets it for dev builds only), which the figures showed matters for memory.
 bench-load:
 	scripts/setup.sh bench
-	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo build --release -p server --bin server --example load_bench
+	cargo build --release -p server --bin server --example load_bench
 	target/release/examples/load_bench
 
 ## asvs: the ASVS 5.0 mapping in docs/security.md, strictly: fails while any requirement in scope
