@@ -129,7 +129,7 @@ impl Outstanding {
 
 /// "My data" read on the caller's connection, for a page that reads more on it. Every query
 /// is a hand-off to the database (on SQLite, to the connection's thread and back), so the
-/// customer's row, the counts and [`Outstanding`] come in one.
+/// customer's row, the counts and [`Outstanding`] come in one, and the record lists in another.
 #[tracing::instrument(name = "profile.my_data", skip_all)]
 pub async fn read(
     conn: &mut AnyConnection,
@@ -143,6 +143,9 @@ pub async fn read(
     let (public_id, created_at, verified_at, totp_at, email, full_name, phone, dob, pref_lang, wrapped, master_id, activity_total, left, bits) = row;
     let person = vault::customer::open_person(portal, customer_id, (email, full_name, phone, dob, pref_lang, wrapped, master_id))?;
     let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;
+
+    let activity_page = activity_page_in_range(activity_page, activity_total);
+    let mut records = records(conn, customer_id, lang, activity_page).await?;
 
     let mut categories = Vec::new();
     for info in catalogue {
@@ -166,10 +169,29 @@ pub async fn read(
                 None,
             ),
             "addresses" => (Vec::new(), Some(addresses(conn, portal, customer_id).await?)),
-            "orders" => (Vec::new(), Some(orders(conn, customer_id, lang).await?)),
-            "support" => (Vec::new(), Some(tickets(conn, customer_id, lang).await?)),
-            "preferences" => (Vec::new(), Some(preferences(conn, customer_id, lang).await?)),
-            "activity" => (Vec::new(), Some(activity(conn, customer_id, lang, activity_page, activity_total).await?)),
+            "orders" => (
+                Vec::new(),
+                Some(whole(vec!["order_number", "placed", "items", "total", "status"], std::mem::take(&mut records.orders))),
+            ),
+            "support" => (
+                Vec::new(),
+                Some(whole(vec!["reference", "opened", "channel", "subject", "status"], std::mem::take(&mut records.tickets))),
+            ),
+            "preferences" => (
+                Vec::new(),
+                Some(whole(vec!["topic", "channel", "setting", "changed"], std::mem::take(&mut records.preferences))),
+            ),
+            "activity" => (
+                Vec::new(),
+                Some(Table {
+                    columns: vec!["when", "what", "detail", "ip", "device"],
+                    rows: std::mem::take(&mut records.activity),
+                    total: activity_total,
+                    page: activity_page,
+                    page_size: ACTIVITY_PAGE_SIZE,
+                    ids: Vec::new(),
+                }),
+            ),
             "security" => (
                     vec![
                         ("password", Cell::Term("password_stored_hashed".into())),
@@ -212,107 +234,83 @@ async fn addresses(conn: &mut AnyConnection, portal: &Portal, customer_id: i64) 
     Ok(table)
 }
 
-async fn orders(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
-    let rows: Vec<(String, i64, String, i64, String, String)> = sqlx::query_as(
-        "SELECT order_number, placed_at, status, total_cents, currency, items_summary FROM orders \
-         WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC",
-    )
-    .bind(customer_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(whole(
-        vec!["order_number", "placed", "items", "total", "status"],
-        rows.into_iter()
-            .map(|(n, at, status, cents, cur, items)| {
-                vec![
-                    text(n),
-                    text(locale::date(lang, at)),
-                    text(items),
-                    text(locale::money(lang, cents, &cur)),
-                    Cell::Term(format!("status_{status}")),
-                ]
-            })
-            .collect(),
-    ))
+/// Orders, support tickets, communication preferences and one page of activity, as one query:
+/// each list used to be a round trip of its own, and on PostgreSQL every round trip costs the
+/// database a process wake-up. Each row says which list it belongs to (`section`) and its place
+/// in that list (`place`, numbered by the list's own order); the columns are shared, by position.
+const RECORDS: &str = "\
+    SELECT 1 AS section, ROW_NUMBER() OVER (ORDER BY placed_at DESC, id DESC) AS place, \
+           placed_at AS n1, total_cents AS n2, order_number AS t1, status AS t2, currency AS t3, items_summary AS t4 \
+      FROM orders WHERE customer_id = $1 \
+    UNION ALL \
+    SELECT 2, ROW_NUMBER() OVER (ORDER BY opened_at DESC, id DESC), opened_at, 0, reference, channel, subject, status \
+      FROM support_tickets WHERE customer_id = $1 \
+    UNION ALL \
+    SELECT 3, ROW_NUMBER() OVER (ORDER BY topic, channel), updated_at, enabled, topic, channel, NULL, NULL \
+      FROM communication_preferences WHERE customer_id = $1 \
+    UNION ALL \
+    SELECT 4, ROW_NUMBER() OVER (ORDER BY occurred_at DESC, id DESC), occurred_at, 0, kind, detail, ip, user_agent \
+      FROM (SELECT id, occurred_at, kind, detail, ip, user_agent FROM activity_events \
+             WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3) AS page \
+    ORDER BY section, place";
+
+type RecordRow = (i64, i64, i64, i64, Option<String>, Option<String>, Option<String>, Option<String>);
+
+/// The four record lists of "My data", rows formatted for the page.
+#[derive(Default)]
+struct Records {
+    orders: Vec<Vec<Cell>>,
+    tickets: Vec<Vec<Cell>>,
+    preferences: Vec<Vec<Cell>>,
+    activity: Vec<Vec<Cell>>,
 }
 
-async fn tickets(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
-    let rows: Vec<(String, i64, String, String, String)> = sqlx::query_as(
-        "SELECT reference, opened_at, channel, subject, status FROM support_tickets \
-         WHERE customer_id = $1 ORDER BY opened_at DESC, id DESC",
-    )
-    .bind(customer_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(whole(
-        vec!["reference", "opened", "channel", "subject", "status"],
-        rows.into_iter()
-            .map(|(r, at, ch, subj, st)| {
-                vec![
-                    text(r),
-                    text(locale::date(lang, at)),
-                    Cell::Term(format!("channel_{ch}")),
-                    text(subj),
-                    Cell::Term(format!("status_{st}")),
-                ]
-            })
-            .collect(),
-    ))
-}
-
-async fn preferences(conn: &mut AnyConnection, customer_id: i64, lang: Lang) -> Result<Table> {
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "SELECT topic, channel, enabled, updated_at FROM communication_preferences \
-         WHERE customer_id = $1 ORDER BY topic, channel",
-    )
-    .bind(customer_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(whole(
-        vec!["topic", "channel", "setting", "changed"],
-        rows.into_iter()
-            .map(|(topic, ch, on, at)| {
-                vec![
-                    Cell::Term(format!("topic_{topic}")),
-                    Cell::Term(format!("channel_{ch}")),
-                    Cell::Term(if on != 0 { "on".into() } else { "off".into() }),
-                    text(locale::date(lang, at)),
-                ]
-            })
-            .collect(),
-    ))
-}
-
-async fn activity(conn: &mut AnyConnection, customer_id: i64, lang: Lang, page: i64, total: i64) -> Result<Table> {
+/// The activity page asked for, kept within the pages there are.
+fn activity_page_in_range(page: i64, total: i64) -> i64 {
     let last_page = ((total - 1).max(0)) / ACTIVITY_PAGE_SIZE;
-    let page = page.clamp(0, last_page);
-    let rows: Vec<(i64, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT occurred_at, kind, detail, ip, user_agent FROM activity_events \
-         WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2 OFFSET $3",
-    )
-    .bind(customer_id)
-    .bind(ACTIVITY_PAGE_SIZE)
-    .bind(page * ACTIVITY_PAGE_SIZE)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Table {
-        columns: vec!["when", "what", "detail", "ip", "device"],
-        rows: rows
-            .into_iter()
-            .map(|(at, kind, detail, ip, ua)| {
-                vec![
-                    text(locale::date_time(lang, at)),
-                    Cell::Term(format!("activity_{kind}")),
-                    // A change names the field; the page says it in the customer's language.
-                    if kind == "data_changed" { Cell::Term(format!("field_{detail}")) } else { text(detail) },
-                    opt(ip),
-                    opt(ua),
-                ]
-            })
-            .collect(),
-        total,
-        page,
-        page_size: ACTIVITY_PAGE_SIZE,
-        ids: Vec::new(),
-    })
+    page.clamp(0, last_page)
+}
+
+async fn records(conn: &mut AnyConnection, customer_id: i64, lang: Lang, activity_page: i64) -> Result<Records> {
+    let rows: Vec<RecordRow> = sqlx::query_as(RECORDS)
+        .bind(customer_id)
+        .bind(ACTIVITY_PAGE_SIZE)
+        .bind(activity_page * ACTIVITY_PAGE_SIZE)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut out = Records::default();
+    for (section, _, n1, n2, t1, t2, t3, t4) in rows {
+        let (t1, t2) = (t1.unwrap_or_default(), t2.unwrap_or_default());
+        match section {
+            1 => out.orders.push(vec![
+                text(t1),
+                text(locale::date(lang, n1)),
+                opt(t4),
+                text(locale::money(lang, n2, t3.as_deref().unwrap_or_default())),
+                Cell::Term(format!("status_{t2}")),
+            ]),
+            2 => out.tickets.push(vec![
+                text(t1),
+                text(locale::date(lang, n1)),
+                Cell::Term(format!("channel_{t2}")),
+                opt(t3),
+                Cell::Term(format!("status_{}", t4.unwrap_or_default())),
+            ]),
+            3 => out.preferences.push(vec![
+                Cell::Term(format!("topic_{t1}")),
+                Cell::Term(format!("channel_{t2}")),
+                Cell::Term(if n2 != 0 { "on".into() } else { "off".into() }),
+                text(locale::date(lang, n1)),
+            ]),
+            _ => out.activity.push(vec![
+                text(locale::date_time(lang, n1)),
+                // A change names the field; the page says it in the customer's language.
+                Cell::Term(format!("activity_{t1}")),
+                if t1 == "data_changed" { Cell::Term(format!("field_{t2}")) } else { text(t2) },
+                opt(t3),
+                opt(t4),
+            ]),
+        }
+    }
+    Ok(out)
 }

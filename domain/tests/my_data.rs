@@ -12,6 +12,7 @@ on_both_backends!(
     texts_follow_the_language,
     a_failing_import_writes_nothing,
     outstanding_says_which_lists_hold_something,
+    each_list_keeps_its_own_order_and_columns,
 );
 
 fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
@@ -130,4 +131,57 @@ async fn outstanding_says_which_lists_hold_something(portal: Portal) {
     let after_request = profile::my_data(&portal, id, Lang::En, 0).await.unwrap().outstanding;
     assert!(after_request.pending_changes && after_request.requests);
     assert!(!after_request.incident_notices && !after_request.erasure && !after_request.policy_changes);
+}
+
+/// The record lists arrive in one query (`profile::RECORDS`); each must still come out in its
+/// own order, with its own columns in place, and the activity page must be the one asked for.
+async fn each_list_keeps_its_own_order_and_columns(portal: Portal) {
+    let id = customer(&portal, "quinn@example.test").await;
+    let pool = portal.store.pool();
+    let first_column = |data: &MyData, key: &str| -> Vec<String> {
+        let rows = &category(data, key).table.as_ref().unwrap().rows;
+        rows.iter().map(|r| { let (Cell::Text(t) | Cell::Term(t)) = &r[0]; t.clone() }).collect()
+    };
+    let column = |sql: &'static str| async move {
+        let rows: Vec<(String,)> = sqlx::query_as(sql).bind(id).fetch_all(pool).await.unwrap();
+        rows.into_iter().map(|r| r.0).collect::<Vec<_>>()
+    };
+    let data = profile::my_data(&portal, id, Lang::En, 0).await.unwrap();
+
+    let orders = column("SELECT order_number FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC, id DESC").await;
+    assert!(orders.len() > 1);
+    assert_eq!(first_column(&data, "orders"), orders);
+    let tickets = column("SELECT reference FROM support_tickets WHERE customer_id = $1 ORDER BY opened_at DESC, id DESC").await;
+    assert!(!tickets.is_empty());
+    assert_eq!(first_column(&data, "support"), tickets);
+    let topics = column("SELECT topic FROM communication_preferences WHERE customer_id = $1 ORDER BY topic, channel").await;
+    assert!(!topics.is_empty());
+    assert_eq!(first_column(&data, "preferences"), topics.iter().map(|t| format!("topic_{t}")).collect::<Vec<_>>());
+
+    // Columns in place: an order's total is money, a ticket's channel and status are terms.
+    let order = &category(&data, "orders").table.as_ref().unwrap().rows[0];
+    assert!(matches!(&order[3], Cell::Text(t) if t.chars().any(|c| c.is_ascii_digit())), "{order:?}");
+    assert!(matches!(&order[4], Cell::Term(t) if t.starts_with("status_")), "{order:?}");
+    let ticket = &category(&data, "support").table.as_ref().unwrap().rows[0];
+    assert!(matches!(&ticket[2], Cell::Term(t) if t.starts_with("channel_")), "{ticket:?}");
+    assert!(matches!(&ticket[4], Cell::Term(t) if t.starts_with("status_")), "{ticket:?}");
+
+    // Activity: the page asked for, newest first; a page past the end is the last one.
+    let kinds = column("SELECT kind FROM activity_events WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC").await;
+    let size = profile::ACTIVITY_PAGE_SIZE as usize;
+    assert!(kinds.len() > size);
+    let expect = |page: usize| -> Vec<String> {
+        kinds.iter().skip(page * size).take(size).map(|k| format!("activity_{k}")).collect()
+    };
+    let second = profile::my_data(&portal, id, Lang::En, 1).await.unwrap();
+    let what = |data: &MyData| -> Vec<String> {
+        let rows = &category(data, "activity").table.as_ref().unwrap().rows;
+        rows.iter().map(|r| { let (Cell::Text(t) | Cell::Term(t)) = &r[1]; t.clone() }).collect()
+    };
+    assert_eq!(what(&data), expect(0));
+    assert_eq!(what(&second), expect(1));
+    let last_page = (kinds.len() - 1) / size;
+    let beyond = profile::my_data(&portal, id, Lang::En, 10_000).await.unwrap();
+    assert_eq!(category(&beyond, "activity").table.as_ref().unwrap().page, last_page as i64);
+    assert_eq!(what(&beyond), expect(last_page));
 }
