@@ -133,7 +133,7 @@ async fn outstanding_says_which_lists_hold_something(portal: Portal) {
     assert!(!after_request.incident_notices && !after_request.erasure && !after_request.policy_changes);
 }
 
-/// The record lists arrive in one query (`profile::RECORDS`); each must still come out in its
+/// The record lists arrive in one query (`records_query!` in profile.rs); each must still come out in its
 /// own order, with its own columns in place, and the activity page must be the one asked for.
 async fn each_list_keeps_its_own_order_and_columns(portal: Portal) {
     let id = customer(&portal, "quinn@example.test").await;
@@ -157,6 +157,15 @@ async fn each_list_keeps_its_own_order_and_columns(portal: Portal) {
     let topics = column("SELECT topic FROM communication_preferences WHERE customer_id = $1 ORDER BY topic, channel").await;
     assert!(!topics.is_empty());
     assert_eq!(first_column(&data, "preferences"), topics.iter().map(|t| format!("topic_{t}")).collect::<Vec<_>>());
+
+    // Addresses: opened, oldest first, each with its id for the change form.
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM addresses WHERE customer_id = $1 ORDER BY id").bind(id).fetch_all(pool).await.unwrap();
+    let addresses = category(&data, "addresses").table.as_ref().unwrap();
+    assert!(ids.len() > 1);
+    assert_eq!(addresses.ids, ids.into_iter().map(|r| r.0).collect::<Vec<_>>());
+    let opened = domain::vault::customer::addresses(pool, &portal, id, None).await.unwrap();
+    assert_eq!(first_column(&data, "addresses"), opened.iter().map(|a| a.value.label.clone()).collect::<Vec<_>>());
+    assert!(matches!(&addresses.rows[0][2], Cell::Text(city) if *city == opened[0].value.city));
 
     // Columns in place: an order's total is money, a ticket's channel and status are terms.
     let order = &category(&data, "orders").table.as_ref().unwrap().rows[0];

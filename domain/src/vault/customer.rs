@@ -167,15 +167,22 @@ pub async fn person<'c, E: Executor<'c, Database = Any>>(exec: E, portal: &Porta
 
 /// Opens the sealed columns of a [`PersonRow`], for a read that selected them beside others.
 pub(crate) fn open_person(portal: &Portal, customer_id: i64, row: PersonRow) -> Result<Person> {
+    Ok(open_person_keeping_key(portal, customer_id, row)?.0)
+}
+
+/// As [`open_person`], keeping the unwrapped key for the rest of the customer's rows read
+/// beside them (addresses).
+pub(crate) fn open_person_keeping_key(portal: &Portal, customer_id: i64, row: PersonRow) -> Result<(Person, CustomerKey)> {
     let (email, full_name, phone, dob, preferred_language, wrapped, master_id) = row;
     let key = unwrap(portal, customer_id, &wrapped, &master_id)?;
-    Ok(Person {
+    let person = Person {
         email: key.open("customers.email", &email)?,
         full_name: key.open("customers.full_name", &full_name)?,
         phone: key.open_opt("customers.phone", phone)?,
         date_of_birth: key.open_opt("customers.date_of_birth", dob)?,
         preferred_language,
-    })
+    };
+    Ok((person, key))
 }
 
 /// As [`person`], NotFound when there is none.
@@ -215,21 +222,36 @@ pub async fn addresses<'c, E: Executor<'c, Database = Any>>(
     let key = unwrap(portal, customer_id, &first.9, &first.10)?;
     rows.into_iter()
         .map(|(id, label, line1, line2, city, postal_code, region, country, created_at, _, _)| {
-            Ok(Address {
-                id,
-                value: AddressValue {
-                    label: key.open("addresses.label", &label)?,
-                    line1: key.open("addresses.line1", &line1)?,
-                    line2: key.open_opt("addresses.line2", line2)?.unwrap_or_default(),
-                    city: key.open("addresses.city", &city)?,
-                    postal_code: key.open("addresses.postal_code", &postal_code)?,
-                    region: key.open_opt("addresses.region", region)?.unwrap_or_default(),
-                    country,
-                },
-                created_at,
-            })
+            open_address(&key, id, created_at, SealedAddress { label, line1, line2, city, postal_code, region, country })
         })
         .collect()
+}
+
+/// An address row as stored: the parts sealed, the country (a code) in the clear.
+pub(crate) struct SealedAddress {
+    pub label: String,
+    pub line1: String,
+    pub line2: Option<String>,
+    pub city: String,
+    pub postal_code: String,
+    pub region: Option<String>,
+    pub country: String,
+}
+
+pub(crate) fn open_address(key: &CustomerKey, id: i64, created_at: i64, a: SealedAddress) -> Result<Address> {
+    Ok(Address {
+        id,
+        value: AddressValue {
+            label: key.open("addresses.label", &a.label)?,
+            line1: key.open("addresses.line1", &a.line1)?,
+            line2: key.open_opt("addresses.line2", a.line2)?.unwrap_or_default(),
+            city: key.open("addresses.city", &a.city)?,
+            postal_code: key.open("addresses.postal_code", &a.postal_code)?,
+            region: key.open_opt("addresses.region", a.region)?.unwrap_or_default(),
+            country: a.country,
+        },
+        created_at,
+    })
 }
 
 /// The sealed column values of an address, in the order label, line1, line2, city,
