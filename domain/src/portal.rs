@@ -57,6 +57,9 @@ pub struct Policy {
     /// At most this many reset links are mailed to one account per hour; further asks get the
     /// same answer and no mail, so nobody can flood a mailbox through the form.
     pub reset_links_per_hour: i64,
+    /// At most this many reset asks from one network address per hour, whatever addresses they
+    /// name, so the form cannot be used to mail many customers or to probe the queue.
+    pub reset_asks_per_address_per_hour: i64,
 }
 
 impl Default for Policy {
@@ -85,6 +88,7 @@ impl Default for Policy {
             export_codes_before_pause: 5,
             reset_link_secs: 30 * 60,
             reset_links_per_hour: 3,
+            reset_asks_per_address_per_hour: 20,
         }
     }
 }

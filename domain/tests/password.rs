@@ -112,7 +112,8 @@ async fn a_password_known_from_breaches_is_refused(portal: Portal) {
     password_change::change(&portal, &s, PASSWORD, NEW, &c, &meta()).await.expect("a password in no breach is taken");
 
     // A forgotten-password reset is checked the same way.
-    domain::identity::password_reset::request(&portal, EMAIL).await.unwrap();
+    domain::identity::password_reset::request(&portal, EMAIL, &meta()).await.unwrap();
+    domain::identity::password_reset::issue_asked(&portal).await.unwrap();
     let mail = peek_outbox(&portal, "password_reset_link").await.unwrap();
     let token = token_in(&mail.text, "/password/reset/").unwrap();
     portal.clock.advance(30);

@@ -11,6 +11,8 @@ use domain::{Error, Portal};
 
 on_both_backends!(
     asking_answers_alike_and_mails_only_a_customer,
+    the_answer_only_queues_the_ask_and_the_worker_answers_it_once,
+    asks_from_one_network_address_are_capped_whatever_they_name,
     a_reset_needs_the_link_and_the_authenticator_and_ends_every_session,
     a_recovery_code_stands_in_for_a_lost_authenticator,
     links_expire_and_work_once,
@@ -29,9 +31,15 @@ async fn links_queued(portal: &Portal) -> i64 {
     n
 }
 
+/// Asks as the form does, then runs the mail worker's pass that answers asks.
+async fn ask(portal: &Portal, email: &str) {
+    password_reset::request(portal, email, &meta()).await.unwrap();
+    password_reset::issue_asked(portal).await.unwrap();
+}
+
 /// Asks for a link and returns its token, read from the mail as the customer would.
 async fn mailed_token(portal: &Portal) -> String {
-    password_reset::request(portal, EMAIL).await.unwrap();
+    ask(portal, EMAIL).await;
     let mail = peek_outbox(portal, "password_reset_link").await.expect("a link is mailed");
     assert_eq!(mail.to, EMAIL);
     token_in(&mail.text, "/password/reset/").expect("a reset link in the mail")
@@ -46,15 +54,16 @@ fn field_problem<T: std::fmt::Debug>(r: domain::Result<T>) -> (&'static str, Pro
 
 async fn asking_answers_alike_and_mails_only_a_customer(portal: Portal) {
     customer(&portal, EMAIL).await;
-    assert_eq!(field_problem(password_reset::request(&portal, "").await), ("email", Problem::Required));
-    assert_eq!(field_problem(password_reset::request(&portal, "not an address").await), ("email", Problem::Malformed));
-    assert_eq!(field_problem(password_reset::request(&portal, "a@b.c\r\nBcc: x@y.z").await), ("email", Problem::Malformed));
+    assert_eq!(field_problem(password_reset::request(&portal, "", &meta()).await), ("email", Problem::Required));
+    assert_eq!(field_problem(password_reset::request(&portal, "not an address", &meta()).await), ("email", Problem::Malformed));
+    assert_eq!(field_problem(password_reset::request(&portal, "a@b.c\r\nBcc: x@y.z", &meta()).await), ("email", Problem::Malformed));
 
-    password_reset::request(&portal, "nobody@example.test").await.expect("the same answer for an unknown address");
+    password_reset::request(&portal, "nobody@example.test", &meta()).await.expect("the same answer for an unknown address");
+    password_reset::issue_asked(&portal).await.unwrap();
     assert_eq!(links_queued(&portal).await, 0, "no mail for an address without an account");
 
     // Any case and surrounding space find the account, as at sign-in.
-    password_reset::request(&portal, "  Rosa@Example.TEST ").await.unwrap();
+    ask(&portal, "  Rosa@Example.TEST ").await;
     let mail = peek_outbox(&portal, "password_reset_link").await.unwrap();
     assert_eq!(mail.to, EMAIL);
     assert_eq!(mail.subject, "Reset your password");
@@ -70,12 +79,77 @@ async fn asking_answers_alike_and_mails_only_a_customer(portal: Portal) {
 
     // Three links an hour; more asks answer alike and mail nothing.
     for _ in 0..5 {
-        password_reset::request(&portal, EMAIL).await.unwrap();
+        password_reset::request(&portal, EMAIL, &meta()).await.unwrap();
     }
+    password_reset::issue_asked(&portal).await.unwrap();
     assert_eq!(links_queued(&portal).await, 3);
     portal.clock.advance(3_601);
-    password_reset::request(&portal, EMAIL).await.unwrap();
+    ask(&portal, EMAIL).await;
     assert_eq!(links_queued(&portal).await, 4, "the allowance comes back after an hour");
+}
+
+async fn reset_rows(portal: &Portal) -> (i64, i64, i64) {
+    let count = |table: &'static str| async move {
+        let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(portal.store.pool()).await.unwrap();
+        n
+    };
+    (count("reset_asks").await, count("password_resets").await, links_queued(portal).await)
+}
+
+/// The form's answer does the same work for any address (one insert of a keyed hash, so no
+/// account's existence shows in its timing); the worker's pass looks the address up, and two
+/// passes at once answer each ask once.
+async fn the_answer_only_queues_the_ask_and_the_worker_answers_it_once(portal: Portal) {
+    customer(&portal, EMAIL).await;
+    password_reset::request(&portal, EMAIL, &meta()).await.unwrap();
+    password_reset::request(&portal, "nobody@example.test", &meta()).await.unwrap();
+    assert_eq!(reset_rows(&portal).await, (2, 0, 0), "asked: nothing looked up, no link, no mail");
+    let (held,): (String,) = sqlx::query_as("SELECT email_lookup FROM reset_asks ORDER BY id LIMIT 1").fetch_one(portal.store.pool()).await.unwrap();
+    assert!(!held.contains('@') && !held.to_lowercase().contains("rosa"), "only a keyed hash is queued");
+    assert_eq!(password_reset::issue_asked(&portal).await.unwrap(), 1);
+    assert_eq!(reset_rows(&portal).await, (0, 1, 1), "one link for the customer, nothing for the stranger, the queue drained");
+    assert_eq!(password_reset::issue_asked(&portal).await.unwrap(), 0, "an ask is answered once");
+
+    // More asks than one transaction takes, answered by two passes at once (two connections on
+    // PostgreSQL): every customer gets exactly one link.
+    let mut emails = Vec::new();
+    for i in 0..60 {
+        let email = format!("many{i}@example.test");
+        customer(&portal, &email).await;
+        password_reset::request(&portal, &email, &meta_from(&format!("198.51.100.{i}"))).await.unwrap();
+        emails.push(email);
+    }
+    let (a, b) = tokio::join!(password_reset::issue_asked(&portal), password_reset::issue_asked(&portal));
+    assert_eq!(a.unwrap() + b.unwrap(), 60);
+    assert_eq!(reset_rows(&portal).await, (0, 61, 61));
+    let (most,): (i64,) = sqlx::query_as("SELECT MAX(n) FROM (SELECT COUNT(*) AS n FROM password_resets GROUP BY customer_id) per")
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(most, 1, "no customer got two links from one ask");
+}
+
+/// Twenty asks an hour from one network address; the refusal is the same for an account and a
+/// stranger, queues nothing, and leaves other addresses alone; the next hour starts afresh.
+async fn asks_from_one_network_address_are_capped_whatever_they_name(portal: Portal) {
+    customer(&portal, EMAIL).await;
+    let here = meta_from("203.0.113.7");
+    for i in 0..20 {
+        let email = if i % 2 == 0 { EMAIL.to_string() } else { format!("stranger{i}@example.test") };
+        password_reset::request(&portal, &email, &here).await.unwrap();
+    }
+    portal.clock.advance(600);
+    for email in [EMAIL, "someone.else@example.test"] {
+        match password_reset::request(&portal, email, &here).await {
+            Err(Error::Throttled { retry_after }) => assert_eq!(retry_after, 3_000, "until the hour from the first ask is over"),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(reset_rows(&portal).await.0, 20, "a refused ask queues nothing");
+    password_reset::request(&portal, EMAIL, &meta_from("203.0.113.8")).await.expect("another address asks freely");
+    portal.clock.advance(3_000);
+    password_reset::request(&portal, EMAIL, &here).await.expect("a new hour, a new allowance");
+    assert_eq!(password_reset::issue_asked(&portal).await.unwrap(), 3, "and the account's own cap still holds");
 }
 
 async fn a_reset_needs_the_link_and_the_authenticator_and_ends_every_session(portal: Portal) {

@@ -1,7 +1,8 @@
 //! A forgotten password over real HTTP with JavaScript off, on both backends: sign-in leads to
 //! the form; any well-formed address gets the same answer; the mailed link opens a form that
 //! needs a code; problems come back beside their field; success signs every device out and
-//! sends the customer to sign in; the link then says it was used.
+//! sends the customer to sign in; the link then says it was used; one network address asks at
+//! most twenty times an hour.
 
 mod support;
 
@@ -83,4 +84,14 @@ async fn a_forgotten_password_is_reset_from_the_mailed_link(portal: Portal) {
     assert!(page.contains(r#"data-reason="link_unknown""#), "{page}");
     let res = app.form("reset_password", None, &[("token", "../../etc"), ("new_password", new), ("code", &code)]).await;
     assert_eq!(location(&res), "/password/reset/invalid");
+
+    // Twenty asks an hour from one network address (two were made above), then a notice to wait.
+    for i in 0..18 {
+        let res = app.form("request_password_reset", None, &[("email", &format!("n{i}@example.test"))]).await;
+        assert_eq!(location(&res), "/password/forgot?e=reset_sent");
+    }
+    let res = app.form("request_password_reset", None, &[("email", EMAIL)]).await;
+    assert_eq!(location(&res), "/password/forgot?e=locked");
+    let page = app.page("/password/forgot?e=locked", None).await.text().await.unwrap();
+    assert!(page.contains("Too many attempts. Please wait a few minutes and try again."), "{page}");
 }

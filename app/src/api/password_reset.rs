@@ -10,7 +10,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use domain::Error;
 
     let portal = portal()?;
-    let to = match domain::identity::password_reset::request(&portal, &email).await {
+    let to = match domain::identity::password_reset::request(&portal, &email, &meta()).await {
         Ok(()) => "/password/forgot?e=reset_sent".to_string(),
         Err(e @ Error::Invalid { .. }) => format!("/password/forgot?e={}", field_outcome(&e)),
         Err(e) => format!("/password/forgot?e={}", outcome_code(&e)),

@@ -4,9 +4,10 @@
 //! uses up every open link, ends every session, forgives the account's failed sign-ins and tells
 //! the customer by mail, all in one transaction.
 //!
-//! Asking gives the same answer whether or not the address has an account, so the form cannot be
-//! used to learn who is a customer; links to one account are capped per hour, so it cannot be
-//! used to flood a mailbox either.
+//! Asking gives the same answer, after the same work, whether or not the address has an account,
+//! so the form cannot be used to learn who is a customer: the ask is queued and the mail worker
+//! looks the address up. Links to one account are capped per hour, so the form cannot be used to
+//! flood a mailbox either.
 
 use super::password;
 use super::sign_in::{authenticator, consume_step, fail};
@@ -18,31 +19,87 @@ use crate::keys::{random_token, token_hash};
 use crate::mail::{self, messages, templates};
 use crate::{Error, Portal, Result, vault};
 
-/// Mails a reset link when the address belongs to a customer and their hourly allowance is not
-/// used up. Returns Ok either way: the caller shows one answer for all.
+/// Queues the ask for the mail worker and returns Ok for every well-formed address: the answer
+/// costs one insert whether or not the address has an account, so neither what it says nor how
+/// long it takes tells who is a customer. [`issue_asked`] does the rest.
 #[tracing::instrument(name = "identity.request_password_reset", skip_all)]
-pub async fn request(portal: &Portal, email: &str) -> Result<()> {
+///
+/// Asks from one network address are capped per hour whatever addresses they name, so the cap
+/// says nothing about any account either.
+pub async fn request(portal: &Portal, email: &str, meta: &RequestMeta) -> Result<()> {
     let email = super::validated_email(email)?;
-    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM customers WHERE email_lookup = $1")
+    let mut tx = portal.store.begin().await?;
+    if let Some(retry_after) = throttle::count_reset_ask(&mut tx, portal, &meta.ip).await? {
+        tx.rollback().await?;
+        tracing::warn!("password reset ask refused: the network address's hourly allowance is used up");
+        return Err(Error::Throttled { retry_after });
+    }
+    sqlx::query("INSERT INTO reset_asks (email_lookup, created_at) VALUES ($1, $2)")
         .bind(portal.keys.email_lookup(&email))
-        .fetch_optional(portal.store.pool())
+        .bind(portal.now())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    portal.wake_mail();
+    Ok(())
+}
+
+/// How many asks one transaction takes.
+const ASKS_PER_PASS: i64 = 50;
+
+/// Turns queued asks into links: for an address with an account whose hourly allowance is not
+/// used up, a link and its mail; for any other, nothing. Each batch is taken and answered in one
+/// transaction, so an ask is answered exactly once by whichever instance deletes it, and a crash
+/// leaves it queued. Returns how many links were mailed.
+#[tracing::instrument(name = "identity.issue_reset_links", skip_all)]
+pub async fn issue_asked(portal: &Portal) -> Result<usize> {
+    let mut issued = 0;
+    loop {
+        let mut tx = portal.store.begin().await?;
+        // On PostgreSQL a second instance deleting the same rows waits, then finds them gone.
+        let asks: Vec<(i64, String)> = sqlx::query_as(
+            "DELETE FROM reset_asks WHERE id IN (SELECT id FROM reset_asks ORDER BY id LIMIT $1) \
+             RETURNING id, email_lookup",
+        )
+        .bind(ASKS_PER_PASS)
+        .fetch_all(&mut *tx)
+        .await?;
+        if asks.is_empty() {
+            tx.rollback().await?;
+            break;
+        }
+        let mut asks = asks;
+        asks.sort_by_key(|(id, _)| *id);
+        for (_, lookup) in &asks {
+            issued += usize::from(issue(&mut tx, portal, lookup).await?);
+        }
+        tx.commit().await?;
+        if (asks.len() as i64) < ASKS_PER_PASS {
+            break;
+        }
+    }
+    Ok(issued)
+}
+
+/// One ask inside the batch's transaction; true when a link was queued.
+async fn issue(tx: &mut crate::store::Tx, portal: &Portal, lookup: &str) -> Result<bool> {
+    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM customers WHERE email_lookup = $1")
+        .bind(lookup)
+        .fetch_optional(&mut **tx)
         .await?;
     let Some((customer_id,)) = found else {
-        return Ok(());
+        return Ok(false);
     };
     let now = portal.now();
-    let mut tx = portal.store.begin().await?;
-    // Counted inside the write transaction, so concurrent asks cannot both slip under the cap.
     let (recent,): (i64,) =
         sqlx::query_as("SELECT COUNT(*) FROM password_resets WHERE customer_id = $1 AND created_at > $2")
             .bind(customer_id)
             .bind(now - 3_600)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     if recent >= portal.policy.reset_links_per_hour {
         tracing::warn!("password reset link not sent: hourly allowance used up");
-        tx.rollback().await?;
-        return Ok(());
+        return Ok(false);
     }
     let token = random_token();
     let expires_at = now + portal.policy.reset_link_secs;
@@ -51,15 +108,13 @@ pub async fn request(portal: &Portal, email: &str) -> Result<()> {
         .bind(token_hash(&token))
         .bind(now)
         .bind(expires_at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    let person = vault::customer::existing_person(&mut *tx, portal, customer_id).await?;
+    let person = vault::customer::existing_person(&mut **tx, portal, customer_id).await?;
     let url = format!("{}/password/reset/{token}", portal.public_url);
     let message = messages::password_reset_link(person.lang(), &person.full_name, &url, portal.policy.reset_link_secs / 60);
-    mail::enqueue(&mut tx, portal, Some(customer_id), "password_reset_link", &templates::render(&person.email, &message)?).await?;
-    tx.commit().await?;
-    portal.wake_mail();
-    Ok(())
+    mail::enqueue(tx, portal, Some(customer_id), "password_reset_link", &templates::render(&person.email, &message)?).await?;
+    Ok(true)
 }
 
 /// What the reset form needs to know about a link that still works.

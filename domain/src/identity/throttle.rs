@@ -85,3 +85,25 @@ pub async fn clear_account(portal: &Portal, subjects: &Subjects) -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Counts a reset ask from `ip` inside the caller's transaction, in windows of an hour that start
+/// with the first ask; the seconds until the window ends once the hour's allowance is used up.
+pub async fn count_reset_ask(tx: &mut crate::store::Tx, portal: &Portal, ip: &str) -> Result<Option<i64>> {
+    let now = portal.now();
+    let window_ended = now - 3_600;
+    let key = format!("reset:{}", portal.keys.lookup_hash("throttle-address", ip));
+    // last_failure_at holds the window's start here.
+    let (asks, since): (i64, i64) = sqlx::query_as(
+        "INSERT INTO auth_throttle (key, failures, last_failure_at, locked_until) VALUES ($1, 1, $2, 0) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN auth_throttle.last_failure_at <= $3 THEN 1 ELSE auth_throttle.failures + 1 END, \
+           last_failure_at = CASE WHEN auth_throttle.last_failure_at <= $3 THEN $2 ELSE auth_throttle.last_failure_at END \
+         RETURNING failures, last_failure_at",
+    )
+    .bind(&key)
+    .bind(now)
+    .bind(window_ended)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((asks > portal.policy.reset_asks_per_address_per_hour).then(|| since + 3_600 - now))
+}

@@ -65,11 +65,16 @@ pub async fn deliver_due(portal: &Portal, transport: &Transport) -> Result<usize
     }
 }
 
-/// Runs for the life of the process: a pass whenever mail is queued, and every `poll` anyway
-/// (retries fall due, other instances queue mail).
+/// Runs for the life of the process: a pass whenever mail is queued or a reset link asked for,
+/// and every `poll` anyway (retries fall due, other instances queue mail).
 pub fn spawn(portal: Portal, transport: Transport, poll: Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
+            // Reset links are looked up here rather than in the request that asked for them
+            // (see identity::password_reset), and go out in the same pass.
+            if let Err(e) = crate::identity::password_reset::issue_asked(&portal).await {
+                tracing::error!(error = %e, "issuing asked-for reset links failed");
+            }
             if let Err(e) = deliver_due(&portal, &transport).await {
                 tracing::error!(error = %e, "mail worker pass failed");
             }
