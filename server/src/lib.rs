@@ -8,6 +8,7 @@ pub mod downloads;
 pub mod export_download;
 pub mod error_status;
 pub mod language;
+pub mod panics;
 pub mod security;
 pub mod startup;
 pub mod telemetry;

@@ -133,12 +133,8 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
             provide_context(web.clone());
         }
     };
-    let guard = Guard {
-        public_origin: config.public_url.as_deref().map(Into::into),
-        hsts: config.secure_cookies(),
-    };
     let routes = route_list();
-    Router::new()
+    let routes = Router::new()
         .route("/healthz", get(health))
         .route("/language/{code}", get(crate::language::choose))
         .route("/export/download", axum::routing::post(crate::export_download::download))
@@ -147,8 +143,21 @@ pub fn router(config: &Config, portal: Portal, dev_mailbox: bool) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<LeptosOptions, _>(context, shell))
-        .with_state(options)
+        .with_state(options);
+    with_layers(routes, config, portal)
+}
+
+/// What every route passes through, innermost first: compression, the panic page, link and
+/// error-status fixes, the same-origin check, security headers, route telemetry, the request's
+/// span, the domain handle. Tests put their own routes under the same stack.
+pub fn with_layers(routes: Router, config: &Config, portal: Portal) -> Router {
+    let guard = Guard {
+        public_origin: config.public_url.as_deref().map(Into::into),
+        hsts: config.secure_cookies(),
+    };
+    routes
         .layer(crate::assets::compression())
+        .layer(crate::panics::layer())
         .layer(axum::middleware::from_fn(crate::downloads::links_are_not_forms))
         .layer(axum::middleware::from_fn(crate::error_status::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(guard.clone(), security::same_origin_only))

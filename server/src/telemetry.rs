@@ -10,6 +10,12 @@ pub fn init() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into());
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(false).try_init();
+    // The default hook prints what a panic said, which may hold personal data (a value in an
+    // `expect` message); the log gets where it happened and nothing more.
+    std::panic::set_hook(Box::new(|info| {
+        let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+        tracing::error!(at, "panicked");
+    }));
 }
 
 /// One span per request, with its outcome and duration logged when it ends.

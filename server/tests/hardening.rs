@@ -16,6 +16,7 @@ on_both_backends!(
     language_choice_is_remembered_and_stays_on_site,
     health_reports_the_database,
     behind_a_tls_proxy_cookies_are_host_only_and_secure_and_hsts_is_sent,
+    a_panicking_handler_gets_a_plain_page_and_the_server_keeps_serving,
 );
 
 async fn pages_carry_security_headers_and_a_fresh_nonce(portal: Portal) {
@@ -214,4 +215,45 @@ async fn behind_a_tls_proxy_cookies_are_host_only_and_secure_and_hsts_is_sent(po
     let plain = full.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
     let res = app.page("/my-data", Some(&plain)).await;
     assert!(res.status().is_redirection(), "the unprefixed name is ignored over https");
+}
+
+async fn boom() -> &'static str {
+    panic!("customer rosa@example.test owes 42")
+}
+
+async fn boom_on_post() -> &'static str {
+    panic!("secret")
+}
+
+/// No route of the portal panics on purpose, so this puts one under the portal's own stack of
+/// layers: the answer is a 500 page with the usual headers that says nothing of the panic, and
+/// the next request is served.
+async fn a_panicking_handler_gets_a_plain_page_and_the_server_keeps_serving(portal: Portal) {
+    use axum::routing::get;
+    let routes = axum::Router::new()
+        .route("/boom", get(boom).post(boom_on_post))
+        .route("/fine", get(|| async { "fine" }));
+    let router = server::startup::with_layers(routes, &test_config(None, None), portal);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = reqwest::Client::new();
+
+    for _ in 0..3 {
+        let res = client.get(format!("http://{addr}/boom")).header(ACCEPT, "text/html").send().await.expect("an answer, not a dropped connection");
+        assert_eq!(res.status(), 500);
+        let h = res.headers().clone();
+        assert!(h["content-type"].to_str().unwrap().starts_with("text/html"));
+        assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
+        assert_eq!(h["cache-control"], "no-store");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("Something went wrong on our side") && body.contains("Algo ha fallado") && body.contains("Qualcosa è andato storto"), "{body}");
+        assert!(!body.contains("rosa") && !body.contains("42") && !body.contains("panic"), "{body}");
+    }
+    let origin = format!("http://{addr}");
+    let res = client.post(format!("{origin}/boom")).header(ORIGIN, &origin).send().await.unwrap();
+    assert_eq!(res.status(), 500);
+    assert!(!res.text().await.unwrap().contains("secret"));
+    let res = client.get(format!("http://{addr}/fine")).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.text().await.unwrap()), (200, "fine".to_string()));
 }

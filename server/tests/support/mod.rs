@@ -8,6 +8,22 @@ use reqwest::header::{ACCEPT, COOKIE, ORIGIN};
 use reqwest::{Client, Response};
 use server::config::{Config, MasterKey};
 
+/// The configuration a test server runs with: port 0, the dev mailbox unless `smtp_url`.
+pub fn test_config(smtp_url: Option<String>, public_url: Option<String>) -> Config {
+    Config {
+        database_url: String::new(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: "target/site".into(),
+        public_url,
+        master_key: MasterKey::Value(String::new()),
+        previous_master_key: None,
+        demo: false,
+        smtp_url,
+        mail_from: "Custodia <privacy@custodia.test>".into(),
+        breached_passwords: None,
+    }
+}
+
 pub struct TestApp {
     pub addr: SocketAddr,
     pub portal: Portal,
@@ -33,18 +49,7 @@ impl TestApp {
     }
 
     async fn start_configured(portal: Portal, smtp_url: Option<String>, public_url: Option<String>) -> TestApp {
-        let config = Config {
-            database_url: String::new(),
-            addr: "127.0.0.1:0".parse().unwrap(),
-            site_root: "target/site".into(),
-            public_url: public_url.clone(),
-            master_key: MasterKey::Value(String::new()),
-            previous_master_key: None,
-            demo: false,
-            smtp_url,
-            mail_from: "Custodia <privacy@custodia.test>".into(),
-            breached_passwords: None,
-        };
+        let config = test_config(smtp_url, public_url.clone());
         let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
         let addr = app.local_addr();
         let portal = app.portal().clone(); // the one whose links point at this address
