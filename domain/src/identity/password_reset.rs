@@ -22,10 +22,10 @@ use crate::{Error, Portal, Result, vault};
 /// Queues the ask for the mail worker and returns Ok for every well-formed address: the answer
 /// costs one insert whether or not the address has an account, so neither what it says nor how
 /// long it takes tells who is a customer. [`issue_asked`] does the rest.
-#[tracing::instrument(name = "identity.request_password_reset", skip_all)]
 ///
 /// Asks from one network address are capped per hour whatever addresses they name, so the cap
 /// says nothing about any account either.
+#[tracing::instrument(name = "identity.request_password_reset", skip_all)]
 pub async fn request(portal: &Portal, email: &str, meta: &RequestMeta) -> Result<()> {
     let email = super::validated_email(email)?;
     let mut tx = portal.store.begin().await?;
@@ -57,7 +57,7 @@ pub async fn issue_asked(portal: &Portal) -> Result<usize> {
     loop {
         let mut tx = portal.store.begin().await?;
         // On PostgreSQL a second instance deleting the same rows waits, then finds them gone.
-        let asks: Vec<(i64, String)> = sqlx::query_as(
+        let mut asks: Vec<(i64, String)> = sqlx::query_as(
             "DELETE FROM reset_asks WHERE id IN (SELECT id FROM reset_asks ORDER BY id LIMIT $1) \
              RETURNING id, email_lookup",
         )
@@ -68,7 +68,7 @@ pub async fn issue_asked(portal: &Portal) -> Result<usize> {
             tx.rollback().await?;
             break;
         }
-        let mut asks = asks;
+        // RETURNING gives no order; answer in the order asked.
         asks.sort_by_key(|(id, _)| *id);
         for (_, lookup) in &asks {
             issued += usize::from(issue(&mut tx, portal, lookup).await?);
