@@ -193,5 +193,10 @@ pub fn policy_from_env() -> domain::Policy {
     if let Some(secs) = env_number("CUSTODIA_EXPORT_LEASE_SECS", 1..=3_600) {
         policy.export_lease_secs = secs;
     }
+    // Behind a proxy every ask comes from the proxy's address (no forwarded header is trusted),
+    // so a deployment sets this to what all its customers together may ask in an hour.
+    if let Some(asks) = env_number("CUSTODIA_RESET_ASKS_PER_ADDRESS_HOUR", 1..=1_000_000) {
+        policy.reset_asks_per_address_per_hour = asks;
+    }
     policy
 }

@@ -1,7 +1,8 @@
-//! Starting the real binary with an offline copy of Pwned Passwords, on both backends: a file
-//! that is missing or is not a sorted list of SHA-1 hashes stops the start with a message naming
-//! the setting (never the file's contents), before anything listens; a good file is used, so a
-//! password reset to a listed password is refused beside its field and another is taken.
+//! Starting the real binary with settings, on both backends. An offline copy of Pwned Passwords:
+//! a file that is missing or is not a sorted list of SHA-1 hashes stops the start with a message
+//! naming the setting (never the file's contents), before anything listens; a good file is used,
+//! so a password reset to a listed password is refused beside its field and another is taken.
+//! The cap on reset asks per network address is taken from its setting.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -67,7 +68,12 @@ async fn the_breached_password_file_is_checked_at_start_and_then_used(backend: B
     let good = dir.join("pwned.txt");
     std::fs::write(&good, lines.concat()).unwrap();
     let port = free_port();
-    let mut child = server(&db.url, port, &good).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("start the server binary");
+    let mut child = server(&db.url, port, &good)
+        .env("CUSTODIA_RESET_ASKS_PER_ADDRESS_HOUR", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary");
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     wait_healthy(&client, port).await;
     let origin = format!("http://127.0.0.1:{port}");
@@ -97,6 +103,12 @@ async fn the_breached_password_file_is_checked_at_start_and_then_used(backend: B
     assert_eq!(to(res), format!("/password/reset/{token}?e=new_password.breached"));
     let res = post("reset_password", vec![("token", token), ("new_password", FRESH.into()), ("code", String::new())]).await.unwrap();
     assert_eq!(to(res), "/sign-in?e=reset_done");
+
+    // Two asks an hour from this address, as set (the default is twenty).
+    let res = post("request_password_reset", vec![("email", "someone@example.test".into())]).await.unwrap();
+    assert_eq!(to(res), "/password/forgot?e=reset_sent");
+    let res = post("request_password_reset", vec![("email", EMAIL.into())]).await.unwrap();
+    assert_eq!(to(res), "/password/forgot?e=locked");
 
     child.kill().ok();
     child.wait().ok();
