@@ -13,6 +13,7 @@ on_both_backends!(
     asking_answers_alike_and_mails_only_a_customer,
     the_answer_only_queues_the_ask_and_the_worker_answers_it_once,
     asks_from_one_network_address_are_capped_whatever_they_name,
+    an_ask_that_cannot_be_answered_is_dropped_and_holds_up_nothing,
     a_reset_needs_the_link_and_the_authenticator_and_ends_every_session,
     a_recovery_code_stands_in_for_a_lost_authenticator,
     links_expire_and_work_once,
@@ -127,6 +128,29 @@ async fn the_answer_only_queues_the_ask_and_the_worker_answers_it_once(portal: P
         .await
         .unwrap();
     assert_eq!(most, 1, "no customer got two links from one ask");
+}
+
+/// A customer whose sealed name no longer opens (a damaged row) cannot be mailed. Their ask is
+/// dropped with the link it had written, and the asks queued after it are answered.
+async fn an_ask_that_cannot_be_answered_is_dropped_and_holds_up_nothing(portal: Portal) {
+    let damaged = customer(&portal, "damaged@example.test").await;
+    customer(&portal, EMAIL).await;
+    sqlx::query("UPDATE customers SET full_name = 'not a sealed value' WHERE id = $1")
+        .bind(damaged)
+        .execute(portal.store.pool())
+        .await
+        .unwrap();
+    password_reset::request(&portal, "damaged@example.test", &meta()).await.unwrap();
+    password_reset::request(&portal, EMAIL, &meta()).await.unwrap();
+    assert_eq!(password_reset::issue_asked(&portal).await.unwrap(), 1, "the ask after the damaged one is answered");
+    assert_eq!(reset_rows(&portal).await, (0, 1, 1), "the queue drained; one link and one mail, both the customer's");
+    let (theirs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM password_resets WHERE customer_id = $1")
+        .bind(damaged)
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(theirs, 0, "the link written before the failure went with it");
+    assert_eq!(peek_outbox(&portal, "password_reset_link").await.expect("a link").to, EMAIL);
 }
 
 /// Twenty asks an hour from one network address; the refusal is the same for an account and a

@@ -50,7 +50,8 @@ const ASKS_PER_PASS: i64 = 50;
 /// Turns queued asks into links: for an address with an account whose hourly allowance is not
 /// used up, a link and its mail; for any other, nothing. Each batch is taken and answered in one
 /// transaction, so an ask is answered exactly once by whichever instance deletes it, and a crash
-/// leaves it queued. Returns how many links were mailed.
+/// leaves it queued; an ask that fails on its own is dropped (see [`issue_or_drop`]). Returns how
+/// many links were mailed.
 #[tracing::instrument(name = "identity.issue_reset_links", skip_all)]
 pub async fn issue_asked(portal: &Portal) -> Result<usize> {
     let mut issued = 0;
@@ -70,8 +71,8 @@ pub async fn issue_asked(portal: &Portal) -> Result<usize> {
         }
         // RETURNING gives no order; answer in the order asked.
         asks.sort_by_key(|(id, _)| *id);
-        for (_, lookup) in &asks {
-            issued += usize::from(issue(&mut tx, portal, lookup).await?);
+        for (id, lookup) in &asks {
+            issued += usize::from(issue_or_drop(&mut tx, portal, *id, lookup).await?);
         }
         tx.commit().await?;
         if (asks.len() as i64) < ASKS_PER_PASS {
@@ -79,6 +80,26 @@ pub async fn issue_asked(portal: &Portal) -> Result<usize> {
         }
     }
     Ok(issued)
+}
+
+/// One ask under a savepoint of the batch's transaction. An ask that cannot be answered (its
+/// customer's data will not open, say) is logged and dropped with whatever it wrote, so it cannot
+/// hold up every ask queued after it; the customer can ask again. An error the savepoint cannot
+/// be rolled back from (the connection is gone) fails the batch, which stays queued.
+async fn issue_or_drop(tx: &mut crate::store::Tx, portal: &Portal, id: i64, lookup: &str) -> Result<bool> {
+    sqlx::query("SAVEPOINT reset_ask").execute(&mut **tx).await?;
+    match issue(tx, portal, lookup).await {
+        Ok(sent) => {
+            sqlx::query("RELEASE SAVEPOINT reset_ask").execute(&mut **tx).await?;
+            Ok(sent)
+        }
+        Err(e) => {
+            sqlx::query("ROLLBACK TO SAVEPOINT reset_ask").execute(&mut **tx).await?;
+            sqlx::query("RELEASE SAVEPOINT reset_ask").execute(&mut **tx).await?;
+            tracing::error!(ask = id, error = %e, "password reset ask could not be answered; dropped");
+            Ok(false)
+        }
+    }
 }
 
 /// One ask inside the batch's transaction; true when a link was queued.
