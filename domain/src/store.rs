@@ -45,12 +45,22 @@ pub type Connection = sqlx::AnyConnection;
 impl Store {
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self> {
-        let store = Self::connect_without_migrating(url).await?;
+        Self::connect_sized(url, None).await
+    }
+
+    /// As [`connect`](Self::connect), with at most `connections` open at once instead of the
+    /// backend's default.
+    pub async fn connect_sized(url: &str, connections: Option<u32>) -> Result<Self> {
+        let store = Self::open(url, connections).await?;
         store.migrate().await?;
         Ok(store)
     }
 
     pub async fn connect_without_migrating(url: &str) -> Result<Self> {
+        Self::open(url, None).await
+    }
+
+    async fn open(url: &str, connections: Option<u32>) -> Result<Self> {
         install_default_drivers();
         let backend = Backend::from_url(url)
             .ok_or(crate::Error::Internal("DATABASE_URL must start with sqlite: or postgres:"))?;
@@ -63,10 +73,10 @@ impl Store {
             _ => url.to_string(),
         };
         let options = AnyPoolOptions::new()
-            .max_connections(match backend {
+            .max_connections(connections.unwrap_or(match backend {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
-            })
+            }))
             .acquire_timeout(Duration::from_secs(10));
         let pool = match backend {
             Backend::Sqlite => {

@@ -46,6 +46,7 @@ async fn run(backend: Backend, portal: Portal, rows: i64) {
         smtp_url: None,
         mail_from: "Custodia <privacy@custodia.test>".into(),
         breached_passwords: None,
+        db_connections: None,
     };
     let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
     let url = format!("http://{}/my-data", app.local_addr());

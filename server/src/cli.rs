@@ -114,7 +114,7 @@ where
     let setup = async {
         let config = Config::from_env().map_err(|e| e.to_string())?;
         let masters = config.master_keys().map_err(|e| e.to_string())?;
-        let store = domain::Store::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+        let store = domain::Store::connect_sized(&config.database_url, config.db_connections).await.map_err(|e| e.to_string())?;
         let keys = domain::Keys::load(&store, masters).await.map_err(|e| e.to_string())?;
         let portal = domain::Portal::new(store, domain::Clock::system(), keys, crate::config::policy_from_env());
         domain::catalogue::ensure_default(&portal).await.map_err(|e| e.to_string())?;

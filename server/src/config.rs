@@ -39,6 +39,9 @@ pub struct Config {
     /// An offline copy of Pwned Passwords (`SHA1HEX:COUNT` lines, sorted); new passwords found
     /// in it are refused.
     pub breached_passwords: Option<PathBuf>,
+    /// At most this many database connections open at once (CUSTODIA_DB_CONNECTIONS); unset,
+    /// the backend's default (8 for SQLite, 16 for PostgreSQL).
+    pub db_connections: Option<u32>,
 }
 
 #[derive(Clone)]
@@ -95,6 +98,16 @@ impl Config {
                 return Err(ConfigError::Invalid("CUSTODIA_PUBLIC_URL", "expected http(s)://host"));
             }
         }
+        let db_connections = match var("CUSTODIA_DB_CONNECTIONS") {
+            None => None,
+            Some(n) => Some(
+                n.trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1_000).contains(n))
+                    .ok_or(ConfigError::Invalid("CUSTODIA_DB_CONNECTIONS", "expected a number from 1 to 1000"))?,
+            ),
+        };
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/custodia.db".into()),
             addr,
@@ -106,6 +119,7 @@ impl Config {
             smtp_url: var("CUSTODIA_SMTP_URL"),
             mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
             breached_passwords: var("CUSTODIA_BREACHED_PASSWORDS_FILE").map(PathBuf::from),
+            db_connections,
         })
     }
 
@@ -175,13 +189,13 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 
-/// The domain's policy, with what the company may set through the environment:
-/// `CUSTODIA_ERASURE_GRACE_DAYS` (default 14) between a confirmed erasure and its execution.
 /// A whole number from the environment, if set and within `range`; anything else is ignored.
 fn env_number(name: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
     std::env::var(name).ok().and_then(|v| v.trim().parse::<i64>().ok()).filter(|v| range.contains(v))
 }
 
+/// The domain's policy, with what the company may set through the environment (README,
+/// "Configuration"). A value that is not a number in range is ignored.
 pub fn policy_from_env() -> domain::Policy {
     let mut policy = domain::Policy::default();
     if let Some(days) = std::env::var("CUSTODIA_ERASURE_GRACE_DAYS").ok().and_then(|d| d.trim().parse::<i64>().ok()).filter(|d| (1..=90).contains(d)) {

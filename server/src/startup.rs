@@ -47,7 +47,7 @@ pub struct Application {
 impl Application {
     pub async fn build(config: &Config) -> Result<Self, StartError> {
         let masters = config.master_keys()?;
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect_sized(&config.database_url, config.db_connections).await?;
         let keys = domain::Keys::load(&store, masters).await?;
         let portal = Portal::new(store, Clock::system(), keys, crate::config::policy_from_env());
         Self::build_with(config, portal).await

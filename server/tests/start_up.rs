@@ -2,7 +2,9 @@
 //! a file that is missing or is not a sorted list of SHA-1 hashes stops the start with a message
 //! naming the setting (never the file's contents), before anything listens; a good file is used,
 //! so a password reset to a listed password is refused beside its field and another is taken.
-//! The cap on reset asks per network address is taken from its setting.
+//! The cap on reset asks per network address is taken from its setting. The number of database
+//! connections is checked the same way, and all of the above runs on a single connection, the
+//! mail worker beside the requests: nothing holds one connection while it waits for another.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -32,17 +34,18 @@ fn sha1_line(password: &str, count: u32) -> String {
 }
 
 /// Runs the binary to its end (it must not start serving) and returns its output.
-async fn refused(db_url: &str, breached: &std::path::Path) -> String {
+async fn refused(db_url: &str, breached: &std::path::Path, extra: &[(&str, &str)]) -> String {
     let port = free_port();
     let out = tokio::time::timeout(
         Duration::from_secs(60),
         tokio::task::spawn_blocking({
             let mut c = server(db_url, port, breached);
+            c.envs(extra.iter().copied());
             move || c.stdin(Stdio::null()).output().expect("run the server binary")
         }),
     )
     .await
-    .expect("the server stops by itself when its breached-password file is bad")
+    .expect("the server stops by itself when a setting is bad")
     .unwrap();
     assert!(!out.status.success());
     format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
@@ -57,19 +60,24 @@ async fn the_breached_password_file_is_checked_at_start_and_then_used(backend: B
 
     let wrong = dir.join("not-hashes.txt");
     std::fs::write(&wrong, "password123\nletmein\n").unwrap();
-    let said = refused(&db.url, &wrong).await;
+    let said = refused(&db.url, &wrong, &[]).await;
     assert!(said.contains("CUSTODIA_BREACHED_PASSWORDS_FILE"), "{said}");
     assert!(!said.contains("password123") && !said.contains("letmein"), "the file's contents stay out of the output: {said}");
-    let said = refused(&db.url, &dir.join("absent.txt")).await;
+    let said = refused(&db.url, &dir.join("absent.txt"), &[]).await;
     assert!(said.contains("CUSTODIA_BREACHED_PASSWORDS_FILE"), "{said}");
 
     let mut lines = vec![sha1_line(LEAKED, 42), sha1_line("another leaked password", 7), sha1_line("and a third one", 1)];
     lines.sort();
     let good = dir.join("pwned.txt");
     std::fs::write(&good, lines.concat()).unwrap();
+    for bad in ["0", "many", "1001"] {
+        let said = refused(&db.url, &good, &[("CUSTODIA_DB_CONNECTIONS", bad)]).await;
+        assert!(said.contains("CUSTODIA_DB_CONNECTIONS"), "{bad}: {said}");
+    }
     let port = free_port();
     let mut child = server(&db.url, port, &good)
         .env("CUSTODIA_RESET_ASKS_PER_ADDRESS_HOUR", "2")
+        .env("CUSTODIA_DB_CONNECTIONS", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -21,6 +21,7 @@ pub fn test_config(smtp_url: Option<String>, public_url: Option<String>) -> Conf
         smtp_url,
         mail_from: "Custodia <privacy@custodia.test>".into(),
         breached_passwords: None,
+        db_connections: None,
     }
 }
 
@@ -49,7 +50,12 @@ impl TestApp {
     }
 
     async fn start_configured(portal: Portal, smtp_url: Option<String>, public_url: Option<String>) -> TestApp {
-        let config = test_config(smtp_url, public_url.clone());
+        Self::start_with_config(portal, test_config(smtp_url, public_url)).await
+    }
+
+    /// With settings a test chose (start from [`test_config`]).
+    pub async fn start_with_config(portal: Portal, config: Config) -> TestApp {
+        let public_url = config.public_url.clone();
         let app = server::Application::build_with(&config, portal.clone()).await.expect("start");
         let addr = app.local_addr();
         let portal = app.portal().clone(); // the one whose links point at this address
