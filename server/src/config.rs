@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use domain::vault::{MasterKey as Master, MasterKeys};
 
+use crate::client_address::TrustedProxies;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{0} is not valid: {1}")]
@@ -42,6 +44,9 @@ pub struct Config {
     /// At most this many database connections open at once (CUSTODIA_DB_CONNECTIONS); unset,
     /// the backend's default (8 for SQLite, 16 for PostgreSQL).
     pub db_connections: Option<u32>,
+    /// Reverse proxies believed about the client's address (CUSTODIA_TRUSTED_PROXIES); none by
+    /// default.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone)]
@@ -108,6 +113,9 @@ impl Config {
                     .ok_or(ConfigError::Invalid("CUSTODIA_DB_CONNECTIONS", "expected a number from 1 to 1000"))?,
             ),
         };
+        let trusted_proxies = TrustedProxies::parse(var("CUSTODIA_TRUSTED_PROXIES").as_deref().unwrap_or_default()).ok_or(
+            ConfigError::Invalid("CUSTODIA_TRUSTED_PROXIES", "expected addresses or networks such as 10.0.0.0/8, separated by commas"),
+        )?;
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/custodia.db".into()),
             addr,
@@ -120,6 +128,7 @@ impl Config {
             mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
             breached_passwords: var("CUSTODIA_BREACHED_PASSWORDS_FILE").map(PathBuf::from),
             db_connections,
+            trusted_proxies,
         })
     }
 
@@ -207,8 +216,8 @@ pub fn policy_from_env() -> domain::Policy {
     if let Some(secs) = env_number("CUSTODIA_EXPORT_LEASE_SECS", 1..=3_600) {
         policy.export_lease_secs = secs;
     }
-    // Behind a proxy every ask comes from the proxy's address (no forwarded header is trusted),
-    // so a deployment sets this to what all its customers together may ask in an hour.
+    // Behind a proxy that is not in CUSTODIA_TRUSTED_PROXIES every ask comes from the proxy's
+    // address, so such a deployment sets this to what all its customers together may ask.
     if let Some(asks) = env_number("CUSTODIA_RESET_ASKS_PER_ADDRESS_HOUR", 1..=1_000_000) {
         policy.reset_asks_per_address_per_hour = asks;
     }

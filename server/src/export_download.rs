@@ -3,10 +3,8 @@
 //! the file itself, so it works with and without JavaScript. Problems send the browser back to
 //! the export page with a message next to the code field; another customer's export is a 404.
 
-use std::net::SocketAddr;
-
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Extension, Form};
+use axum::extract::{Extension, Form};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::error::{LinkProblem, Problem};
 use domain::identity::{RequestMeta, Stage};
@@ -30,7 +28,7 @@ pub struct DownloadForm {
 pub async fn download(
     Extension(portal): Extension<Portal>,
     Extension(cookie): Extension<CookieName>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(client): Extension<app::api::ssr::ClientAddr>,
     headers: HeaderMap,
     Form(form): Form<DownloadForm>,
 ) -> Response {
@@ -41,7 +39,7 @@ pub async fn download(
         Err(e) => return unavailable(&e),
     };
     let meta = RequestMeta {
-        ip: peer.ip().to_string(),
+        ip: client.0.to_string(),
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string(),
     };
     let download = match domain::export::open_download(&portal, session.customer_id, form.export.trim(), &form.code, &meta).await {

@@ -2,6 +2,7 @@
 //! command line. `main.rs` only wires these together; tests start the whole thing on port 0.
 
 pub mod assets;
+pub mod client_address;
 pub mod cli;
 pub mod config;
 pub mod downloads;

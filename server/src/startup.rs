@@ -164,6 +164,7 @@ pub fn with_layers(routes: Router, config: &Config, portal: Portal) -> Router {
         .layer(axum::middleware::from_fn_with_state(guard, security::headers))
         .route_layer(axum::middleware::from_fn(crate::telemetry::record_route))
         .layer(axum::middleware::from_fn(crate::telemetry::request_span))
+        .layer(axum::middleware::from_fn_with_state(std::sync::Arc::new(config.trusted_proxies.clone()), crate::client_address::resolve))
         .layer(axum::Extension(portal))
         .layer(axum::Extension(crate::export_download::CookieName(app::api::ssr::customer_cookie_name(config.secure_cookies()))))
 }

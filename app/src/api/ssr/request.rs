@@ -1,7 +1,7 @@
 //! What a server function knows about its request: the domain handle, who is asking, in which
 //! language, from where.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use domain::Portal;
@@ -18,15 +18,19 @@ pub fn portal() -> Result<Portal, AppError> {
     })
 }
 
+/// The address the request came from: the connection's, or the client's as a trusted reverse
+/// proxy forwarded it. The server puts it beside each request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
 pub fn meta() -> RequestMeta {
     let Some(parts) = use_context::<http::request::Parts>() else {
         return RequestMeta::default();
     };
-    let ip = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default();
+    let ip = match parts.extensions.get::<ClientAddr>() {
+        Some(client) => client.0.to_string(),
+        None => parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default(),
+    };
     let user_agent = parts
         .headers
         .get(http::header::USER_AGENT)
