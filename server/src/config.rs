@@ -42,7 +42,7 @@ pub struct Config {
     /// in it are refused.
     pub breached_passwords: Option<PathBuf>,
     /// At most this many database connections open at once (CUSTODIA_DB_CONNECTIONS); unset,
-    /// the backend's default (8 for SQLite, 16 for PostgreSQL).
+    /// the backend's default (8 for SQLite; for PostgreSQL two per core, at least 4).
     pub db_connections: Option<u32>,
     /// Reverse proxies believed about the client's address (CUSTODIA_TRUSTED_PROXIES); none by
     /// default.
