@@ -15,35 +15,31 @@ on_both_backends!(behind_a_trusted_proxy_each_client_is_counted_and_shown_by_its
 
 const EMAIL: &str = "proxied@example.test";
 
-/// "Forgot your password?" posted with JavaScript off, through a proxy that says it forwards for
-/// `forwarded` (the test's connection comes from 127.0.0.1, like a proxy on the same machine).
-async fn ask(app: &TestApp, forwarded: &str) -> String {
+/// A form post with JavaScript off, through a proxy that says it forwards for `forwarded` (the
+/// test's connection comes from 127.0.0.1, like a proxy on the same machine); where it leads.
+async fn post_via_proxy(app: &TestApp, endpoint: &str, forwarded: &str, fields: &[(&str, &str)]) -> String {
     let res = app
         .raw()
-        .post(app.url("/api/request_password_reset"))
+        .post(app.url(&format!("/api/{endpoint}")))
         .header("origin", app.origin())
         .header("accept", "text/html")
         .header("x-forwarded-for", forwarded)
-        .form(&[("email", EMAIL)])
+        .form(fields)
         .send()
         .await
         .unwrap();
     location(&res)
 }
 
-/// Signs in with the password through the proxy; returns the address the new session recorded.
+/// "Forgot your password?" for the customer.
+async fn ask(app: &TestApp, forwarded: &str) -> String {
+    post_via_proxy(app, "request_password_reset", forwarded, &[("email", EMAIL)]).await
+}
+
+/// Signs in with the password; returns the address the new session recorded.
 async fn session_address(app: &TestApp, forwarded: &str) -> String {
-    let res = app
-        .raw()
-        .post(app.url("/api/sign_in"))
-        .header("origin", app.origin())
-        .header("accept", "text/html")
-        .header("x-forwarded-for", forwarded)
-        .form(&[("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(location(&res), "/sign-in/code");
+    let to = post_via_proxy(app, "sign_in", forwarded, &[("email", EMAIL), ("password", PASSWORD)]).await;
+    assert_eq!(to, "/sign-in/code");
     let (ip,): (String,) = sqlx::query_as("SELECT ip FROM sessions WHERE stage = 'needs_code'")
         .fetch_one(app.portal.store.pool())
         .await
