@@ -2,9 +2,10 @@
 //! a file that is missing or is not a sorted list of SHA-1 hashes stops the start with a message
 //! naming the setting (never the file's contents), before anything listens; a good file is used,
 //! so a password reset to a listed password is refused beside its field and another is taken.
-//! The cap on reset asks per network address is taken from its setting. The number of database
-//! connections is checked the same way, and all of the above runs on a single connection, the
-//! mail worker beside the requests: nothing holds one connection while it waits for another.
+//! The cap on reset asks per network address is taken from its setting. A bad number of database
+//! connections or list of trusted proxies stops the start too. All of the above runs on a single
+//! database connection, the mail worker beside the requests: nothing holds one connection while
+//! it waits for another.
 
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -70,9 +71,14 @@ async fn the_breached_password_file_is_checked_at_start_and_then_used(backend: B
     lines.sort();
     let good = dir.join("pwned.txt");
     std::fs::write(&good, lines.concat()).unwrap();
-    for bad in ["0", "many", "1001"] {
-        let said = refused(&db.url, &good, &[("CUSTODIA_DB_CONNECTIONS", bad)]).await;
-        assert!(said.contains("CUSTODIA_DB_CONNECTIONS"), "{bad}: {said}");
+    for (setting, bad) in [
+        ("CUSTODIA_DB_CONNECTIONS", "0"),
+        ("CUSTODIA_DB_CONNECTIONS", "many"),
+        ("CUSTODIA_DB_CONNECTIONS", "1001"),
+        ("CUSTODIA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
+    ] {
+        let said = refused(&db.url, &good, &[(setting, bad)]).await;
+        assert!(said.contains(setting), "{setting}={bad}: {said}");
     }
     let port = free_port();
     let mut child = server(&db.url, port, &good)
