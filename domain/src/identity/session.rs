@@ -88,10 +88,21 @@ pub(crate) async fn create(
     Ok((NewSession { token, expires_at: now + lifetime }, id_hash))
 }
 
-/// The live session behind a cookie value, or None. Expired sessions are deleted on sight.
-/// Activity is recorded at most once a minute, so reads stay reads under load.
+/// The columns of a session row `s`, in the order of [`SessionRow`]; a macro so that a page's
+/// own statement can read the session with what it shows (one round trip instead of two).
+macro_rules! session_columns {
+    () => {
+        "s.customer_id, s.stage, s.created_at, s.last_seen_at, s.absolute_expires_at, s.reauthenticated_at"
+    };
+}
+pub(crate) use session_columns;
+
+/// A session row as [`session_columns!`] reads it.
+pub(crate) type SessionRow = (i64, String, i64, i64, i64, Option<i64>);
+
+/// The live session behind a cookie value, or None (see [`live`]).
 pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
-    if token.is_empty() || token.len() > 64 {
+    if id_hash_of(token).is_none() {
         return Ok(None);
     }
     resolve_on(&mut *portal.store.reader().await?, portal, token).await
@@ -101,20 +112,27 @@ pub async fn resolve(portal: &Portal, token: &str) -> Result<Option<Session>> {
 /// given back per page instead of two.
 #[tracing::instrument(name = "session.resolve", skip_all)]
 pub async fn resolve_on(conn: &mut AnyConnection, portal: &Portal, token: &str) -> Result<Option<Session>> {
-    if token.is_empty() || token.len() > 64 {
-        return Ok(None);
+    let Some(id_hash) = id_hash_of(token) else { return Ok(None) };
+    let row: Option<SessionRow> = sqlx::query_as(concat!("SELECT ", session_columns!(), " FROM sessions s WHERE s.id_hash = $1"))
+        .bind(&id_hash)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match row {
+        Some(row) => live(conn, portal, id_hash, row).await,
+        None => Ok(None),
     }
-    let id_hash = token_hash(token);
-    let row: Option<(i64, String, i64, i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
-         FROM sessions WHERE id_hash = $1",
-    )
-    .bind(&id_hash)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at)) = row else {
-        return Ok(None);
-    };
+}
+
+/// What the sessions table is keyed by for a cookie value; None for a value no session can
+/// have (empty, or longer than any token we issue), which is not looked up.
+pub(crate) fn id_hash_of(token: &str) -> Option<String> {
+    (!token.is_empty() && token.len() <= 64).then(|| token_hash(token))
+}
+
+/// The session a row found by its `id_hash` stands for, if it is still live. An expired one is
+/// deleted on sight; activity is recorded at most once a minute, so reads stay reads under load.
+pub(crate) async fn live(conn: &mut AnyConnection, portal: &Portal, id_hash: String, row: SessionRow) -> Result<Option<Session>> {
+    let (customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at) = row;
     let now = portal.now();
     let Some(stage) = Stage::parse(&stage) else {
         return Ok(None);
