@@ -3,9 +3,10 @@
 //! customer's language; words that stand for a fixed set of values (statuses, channels) arrive
 //! as terms for the web layer to translate.
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, FromRow, Row};
 
 use crate::catalogue::{self, CategoryInfo};
+use crate::identity::session::{self, Session, SessionRow, Stage, session_columns};
 use crate::locale::{self, Lang};
 use crate::vault::customer::{CustomerKey, SealedAddress};
 use crate::{Backend, Error, Portal, Result, vault};
@@ -91,8 +92,11 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
 
 /// The customer's own row, sealed fields and all, with the counts the page shows (activity
 /// events; recovery codes left, counted as `recovery::remaining` does) and, as bits, which of
-/// the lists beside it have anything in them ([`Outstanding`]): one query.
-const HEADER: &str = "SELECT c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
+/// the lists beside it have anything in them ([`Outstanding`]), as columns of `c` and `k`: one
+/// statement reads them all. A macro, so that both statements below are literals.
+macro_rules! header_columns {
+    () => {
+        "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
             c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, \
             (SELECT COUNT(*) FROM activity_events a WHERE a.customer_id = c.id), \
             (SELECT COUNT(*) FROM recovery_codes r WHERE r.customer_id = c.id AND r.used_at IS NULL), \
@@ -100,8 +104,28 @@ const HEADER: &str = "SELECT c.public_id, c.created_at, c.email_verified_at, c.t
           + CASE WHEN EXISTS (SELECT 1 FROM requests q WHERE q.customer_id = c.id) THEN 2 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM incident_notices n WHERE n.customer_id = c.id AND n.acknowledged_at IS NULL) THEN 4 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.customer_id = c.id AND e.state = 'scheduled') THEN 8 ELSE 0 END \
-          + CASE WHEN EXISTS (SELECT 1 FROM privacy_policies v WHERE v.version > c.policy_seen AND v.published_at > c.created_at) THEN 16 ELSE 0 END \
-     FROM customers c JOIN customer_keys k ON k.customer_id = c.id WHERE c.id = $1";
+          + CASE WHEN EXISTS (SELECT 1 FROM privacy_policies v WHERE v.version > c.policy_seen AND v.published_at > c.created_at) THEN 16 ELSE 0 END"
+    };
+}
+
+/// The header of one customer, by id.
+const HEADER: &str =
+    concat!("SELECT ", header_columns!(), " FROM customers c JOIN customer_keys k ON k.customer_id = c.id WHERE c.id = $1");
+
+/// The header of the customer a session belongs to, followed by the session's own columns
+/// (from [`HEADER_COLUMNS`] on): the signed-in page learns who is asking and what to show in one
+/// round trip instead of two.
+const HEADER_BY_SESSION: &str = concat!(
+    "SELECT ",
+    header_columns!(),
+    ", ",
+    session_columns!(),
+    " FROM sessions s JOIN customers c ON c.id = s.customer_id JOIN customer_keys k ON k.customer_id = c.id \
+     WHERE s.id_hash = $1"
+);
+
+/// How many columns [`header_columns!`] reads.
+const HEADER_COLUMNS: usize = 14;
 
 type HeaderRow = (
     String, i64, Option<i64>, Option<i64>,
@@ -134,11 +158,39 @@ impl Outstanding {
     }
 }
 
-/// "My data" read on the caller's connection, for a page that reads more on it. Every query
-/// is a hand-off to the database (on SQLite, to the connection's thread and back), so the
-/// customer's row, the counts and [`Outstanding`] come in one, and the record lists in another.
+/// "My data" of the customer signed in with session `token`, with the session, read on the
+/// caller's connection (for a page that reads more on it); None when the token stands for no
+/// live, fully signed-in session, and then nothing of any customer is opened. Every query is a
+/// hand-off to the database (on SQLite, to the connection's thread and back), so the session,
+/// the customer's row, the counts and [`Outstanding`] come in one, and the record lists in
+/// another.
 #[tracing::instrument(name = "profile.my_data", skip_all)]
-pub async fn read(
+pub async fn read_signed_in(
+    conn: &mut AnyConnection,
+    portal: &Portal,
+    catalogue: Vec<CategoryInfo>,
+    token: &str,
+    lang: Lang,
+    activity_page: i64,
+) -> Result<Option<(Session, MyData)>> {
+    let Some(id_hash) = session::id_hash_of(token) else { return Ok(None) };
+    let Some(row) = sqlx::query(HEADER_BY_SESSION).bind(&id_hash).fetch_optional(&mut *conn).await? else {
+        return Ok(None);
+    };
+    let header = HeaderRow::from_row(&row)?;
+    let n = HEADER_COLUMNS;
+    let session_row: SessionRow =
+        (row.try_get(n)?, row.try_get(n + 1)?, row.try_get(n + 2)?, row.try_get(n + 3)?, row.try_get(n + 4)?, row.try_get(n + 5)?);
+    let Some(session) = session::live(conn, portal, id_hash, session_row).await? else { return Ok(None) };
+    if session.stage != Stage::Full {
+        return Ok(None);
+    }
+    let data = assemble(conn, portal, catalogue, session.customer_id, header, lang, activity_page).await?;
+    Ok(Some((session, data)))
+}
+
+/// "My data" of one customer by id, on the caller's connection.
+async fn read(
     conn: &mut AnyConnection,
     portal: &Portal,
     catalogue: Vec<CategoryInfo>,
@@ -146,8 +198,21 @@ pub async fn read(
     lang: Lang,
     activity_page: i64,
 ) -> Result<MyData> {
-    let row: HeaderRow = sqlx::query_as(HEADER).bind(customer_id).fetch_optional(&mut *conn).await?.ok_or(Error::NotFound)?;
-    let (public_id, created_at, verified_at, totp_at, email, full_name, phone, dob, pref_lang, wrapped, master_id, activity_total, left, bits) = row;
+    let header: HeaderRow = sqlx::query_as(HEADER).bind(customer_id).fetch_optional(&mut *conn).await?.ok_or(Error::NotFound)?;
+    assemble(conn, portal, catalogue, customer_id, header, lang, activity_page).await
+}
+
+/// The page from the customer's header row: their sealed fields opened, the record lists read.
+async fn assemble(
+    conn: &mut AnyConnection,
+    portal: &Portal,
+    catalogue: Vec<CategoryInfo>,
+    customer_id: i64,
+    header: HeaderRow,
+    lang: Lang,
+    activity_page: i64,
+) -> Result<MyData> {
+    let (public_id, created_at, verified_at, totp_at, email, full_name, phone, dob, pref_lang, wrapped, master_id, activity_total, left, bits) = header;
     let (person, key) =
         vault::customer::open_person_keeping_key(portal, customer_id, (email, full_name, phone, dob, pref_lang, wrapped, master_id))?;
     let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;

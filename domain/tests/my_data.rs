@@ -13,6 +13,7 @@ on_both_backends!(
     a_failing_import_writes_nothing,
     outstanding_says_which_lists_hold_something,
     each_list_keeps_its_own_order_and_columns,
+    the_signed_in_read_shows_only_the_sessions_own_customer,
 );
 
 fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
@@ -193,4 +194,53 @@ async fn each_list_keeps_its_own_order_and_columns(portal: Portal) {
     let beyond = profile::my_data(&portal, id, Lang::En, 10_000).await.unwrap();
     assert_eq!(category(&beyond, "activity").table.as_ref().unwrap().page, last_page as i64);
     assert_eq!(what(&beyond), expect(last_page));
+}
+
+/// The page reads who is asking together with what it shows: the session decides whose data
+/// comes back, and a token that stands for no live, fully signed-in session gets nothing.
+async fn the_signed_in_read_shows_only_the_sessions_own_customer(portal: Portal) {
+    use domain::identity::{self, SignInStep};
+
+    let read = |token: String| {
+        let portal = portal.clone();
+        async move {
+            let catalogue = domain::catalogue::load(&portal, Lang::En).await.unwrap();
+            let mut conn = portal.store.reader().await.unwrap();
+            profile::read_signed_in(&mut conn, &portal, catalogue, &token, Lang::En, 0).await.unwrap()
+        }
+    };
+    let (sara, _, _) = enrolled(&portal, "sara@example.test").await;
+    let (tom, _, _) = enrolled(&portal, "tom@example.test").await;
+    let (session, data) = read(sara.clone()).await.expect("a live session reads its page");
+    assert_eq!(session.customer_id, customer_id(&portal, "sara@example.test").await);
+    assert_eq!(all_text(&data), all_text(&profile::my_data(&portal, session.customer_id, Lang::En, 0).await.unwrap()));
+    assert!(all_text(&data).contains("sara@example.test") && !all_text(&data).contains("tom@example.test"));
+    let (_, theirs) = read(tom.clone()).await.unwrap();
+    assert!(all_text(&theirs).contains("tom@example.test") && !all_text(&theirs).contains("sara@example.test"));
+
+    // Forged, empty and oversized tokens, and a session half-way through signing in: nothing.
+    for forged in [String::new(), domain::keys::random_token(), "x".repeat(65), "' OR 1=1 --".into()] {
+        assert!(read(forged).await.is_none());
+    }
+    customer(&portal, "ugo@example.test").await;
+    let SignInStep::NeedsEnrollment(half) =
+        identity::sign_in(&portal, "ugo@example.test", PASSWORD, &meta(), None).await.unwrap()
+    else {
+        panic!("a new customer must enroll first")
+    };
+    assert!(read(half.token).await.is_none(), "a half session reads no page");
+
+    // An idle session ends here as it does everywhere else: deleted, and no page.
+    portal.clock.advance(portal.policy.session_idle_secs + 1);
+    assert!(read(sara.clone()).await.is_none());
+    assert_eq!(session_row_count(&portal, &sara).await, 0, "the expired session is deleted on sight");
+}
+
+async fn session_row_count(portal: &Portal, token: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM sessions WHERE id_hash = $1")
+        .bind(domain::keys::token_hash(token))
+        .fetch_one(portal.store.pool())
+        .await
+        .unwrap();
+    n
 }
