@@ -70,7 +70,6 @@ pub enum CellView {
 #[server(endpoint = "my_data")]
 pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     use super::ssr::*;
-    use domain::identity::Stage;
 
     let portal = portal()?;
     // The catalogue first (it is cached, but a miss reads the pool): from here on the page,
@@ -78,9 +77,13 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     // second.
     let catalogue = domain::catalogue::load(&portal, lang()).await.map_err(internal)?;
     let mut db = portal.store.reader().await.map_err(internal)?;
-    let session = require_session_on(&mut db, &portal, Stage::Full).await?;
+    // Who is asking and what they see come in one statement (see `read_signed_in`).
+    let token = session_token().unwrap_or_default();
+    let signed_in = domain::profile::read_signed_in(&mut db, &portal, catalogue, &token, lang(), activity_page)
+        .await
+        .map_err(internal)?;
+    let Some((session, data)) = signed_in else { return Err(unauthenticated()) };
     let id = session.customer_id;
-    let data = domain::profile::read(&mut db, &portal, catalogue, id, lang(), activity_page).await.map_err(internal)?;
     // Each list beside the data is asked for only when the read above says it may hold
     // something: most customers have none of them, and every query is a round trip.
     let outstanding = data.outstanding;

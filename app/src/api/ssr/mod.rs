@@ -6,7 +6,7 @@ pub mod request;
 
 pub use cookies::{clear_session_cookie, clear_staff_cookie, cookie_in, customer_cookie_name, follow_profile_language, session_token, set_language_cookie, set_session_cookie, set_staff_cookie, staff_token};
 pub use outcome::{field_outcome, go, internal, outcome_code, session_failed};
-pub use request::{ClientAddr, form_session, form_staff, lang, meta, portal, require_session, require_session_on, require_staff, viewer};
+pub use request::{ClientAddr, form_session, form_staff, lang, meta, portal, require_session, require_session_on, require_staff, unauthenticated, viewer};
 
 /// Web settings the server provides as context beside the domain handle.
 #[derive(Debug, Clone)]

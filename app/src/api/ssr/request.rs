@@ -69,13 +69,16 @@ pub async fn require_session_on(db: &mut domain::store::Connection, portal: &Por
 fn at_stage(session: Option<Session>, stage: Stage) -> Result<Session, AppError> {
     match session {
         Some(s) if s.stage == stage => Ok(s),
-        _ => {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.set_status(http::StatusCode::UNAUTHORIZED);
-            }
-            Err(AppError::Unauthenticated)
-        }
+        _ => Err(unauthenticated()),
     }
+}
+
+/// Unauthenticated, with a 401 for script callers.
+pub fn unauthenticated() -> AppError {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::UNAUTHORIZED);
+    }
+    AppError::Unauthenticated
 }
 
 /// The fully signed-in customer, if any; for pages that work signed in or not (emailed links).
