@@ -22,6 +22,9 @@
 //! Targets (issue #7): "My data" at least 2,000 req/s with p99 at most 50 ms; idle memory at most
 //! 30 MiB; with sign-ins in the mix, the other pages' p99 at most 2x their p99 without.
 //! The load generator runs on the same machine (2 cores here), so it takes CPU from the server.
+//! After each "My data" phase it prints the CPU time per page of the server and of PostgreSQL's
+//! processes, the generator's share, and how idle the machine was and how much the host took
+//! (steal): on a saturated 2-core machine these say where the time went when throughput moves.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -171,29 +174,27 @@ async fn run(backend: Backend, users: usize, baseline: Duration, mixed: Duration
 
     println!("\n### {backend:?}: {users} concurrent users on loopback\n");
     println!("Idle memory after start-up: {:.1} MiB resident\n", idle_kib as f64 / 1024.0);
-    let server_cpu = cpu_time(server.id());
+    let window = CpuWindow::start(server.id());
     let (wrk, wrk_pages, wrk_cpu) = wrk_my_data(port, &people, baseline);
     println!("{wrk}");
-    cpu_report("wrk", server.id(), server_cpu, wrk_pages, baseline, Some(wrk_cpu));
-    let (server_cpu, own_cpu) = (cpu_time(server.id()), cpu_time(std::process::id()));
+    cpu_report("wrk", window, wrk_pages, baseline, Some(wrk_cpu));
+    let window = CpuWindow::start(server.id());
     let base = phase(&client, port, &people, baseline, Mix::MyDataOnly).await;
     report(&format!("Baseline, {} s, \"My data\" only, in-process client", baseline.as_secs()), &base, baseline);
-    let own = cpu_time(std::process::id()).saturating_sub(own_cpu);
-    cpu_report("the in-process client", server.id(), server_cpu, base.micros[Flow::MyData as usize].len() as u64, baseline, Some(own));
+    cpu_report("the in-process client", window, base.micros[Flow::MyData as usize].len() as u64, baseline, None);
     // Open loop: requests leave on a fixed timetable whatever the server does, and each one's
     // time counts from when it was due, so a server that falls behind cannot hide its queue.
     let rate = env_u64("LOAD_RATE", 2000);
     let paced_len = Duration::from_secs(env_u64("LOAD_PACED_SECS", baseline.as_secs()));
     if rate > 0 && !paced_len.is_zero() {
-        let (server_cpu, own_cpu) = (cpu_time(server.id()), cpu_time(std::process::id()));
+        let window = CpuWindow::start(server.id());
         let started = Instant::now();
         let paced = paced(&client, port, &people, paced_len, rate).await;
         // A server that falls behind is still answering after the timetable ends: throughput
         // is over the time it took to answer every request.
         let took = started.elapsed();
         report(&format!("Paced, {} s, \"My data\" only, {rate} req/s offered by {users} users, timed from when each request was due; all answered after {:.1} s", paced_len.as_secs(), took.as_secs_f64()), &paced, took);
-        let own = cpu_time(std::process::id()).saturating_sub(own_cpu);
-        cpu_report("the in-process client", server.id(), server_cpu, paced.micros[Flow::MyData as usize].len() as u64, took, Some(own));
+        cpu_report("the in-process client", window, paced.micros[Flow::MyData as usize].len() as u64, took, None);
     }
     let mix = phase(&client, port, &people, mixed, Mix::WithSignIns).await;
     // LOAD_SECS=0 measures the baseline alone.
@@ -291,16 +292,72 @@ fn cpu_time(pid: u32) -> Duration {
     Duration::from_millis(ticks * 1000 / hz)
 }
 
-/// How busy the server was, and its CPU time per page: a figure that moves far less from run to
-/// run than throughput on a shared machine.
-fn cpu_report(generator: &str, server: u32, before: Duration, pages: u64, length: Duration, generator_cpu: Option<Duration>) {
-    let used = cpu_time(server).saturating_sub(before);
-    let per_page = if pages > 0 { used.as_micros() as f64 / pages as f64 } else { 0.0 };
-    print!("Server CPU: {:.2} cores busy, {per_page:.0} µs per page", used.as_secs_f64() / length.as_secs_f64());
-    if let Some(g) = generator_cpu {
-        print!("; {generator}: {:.2} cores", g.as_secs_f64() / length.as_secs_f64());
+/// CPU time of every PostgreSQL process on the machine (the benchmark's database is the only
+/// busy one): on PostgreSQL the database's work per page is as much of the budget as the server's.
+fn postgres_cpu() -> Duration {
+    let mut total = Duration::ZERO;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        if comm.trim() == "postgres" {
+            total += cpu_time(pid);
+        }
     }
-    println!("\n");
+    total
+}
+
+/// The machine's CPU ticks from /proc/stat: (all, idle + iowait, steal). Steal is time the
+/// hypervisor gave this machine's cores to someone else: it shows when a slow run was the host's doing.
+fn machine_ticks() -> (u64, u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let line = stat.lines().next().unwrap_or("");
+    let v: Vec<u64> = line.split_whitespace().skip(1).map(|x| x.parse().unwrap_or(0)).collect();
+    let at = |i: usize| v.get(i).copied().unwrap_or(0);
+    // user nice system idle iowait irq softirq steal (guest time is already in user).
+    (v.iter().take(8).sum(), at(3) + at(4), at(7))
+}
+
+/// What the machine's CPU did over one phase, read at its start.
+struct CpuWindow {
+    server: (u32, Duration),
+    generator: Duration,
+    postgres: Duration,
+    machine: (u64, u64, u64),
+}
+
+impl CpuWindow {
+    fn start(server: u32) -> Self {
+        CpuWindow {
+            server: (server, cpu_time(server)),
+            generator: cpu_time(std::process::id()),
+            postgres: postgres_cpu(),
+            machine: machine_ticks(),
+        }
+    }
+}
+
+/// How busy the server, the database and the generator were, and the server's and the
+/// database's CPU time per page: figures that move far less from run to run than throughput on
+/// a shared machine. `generator_cpu` replaces this process's own time when another process (wrk)
+/// generated the load.
+fn cpu_report(generator: &str, window: CpuWindow, pages: u64, length: Duration, generator_cpu: Option<Duration>) {
+    let secs = length.as_secs_f64();
+    let per_page = |d: Duration| if pages > 0 { d.as_micros() as f64 / pages as f64 } else { 0.0 };
+    let used = cpu_time(window.server.0).saturating_sub(window.server.1);
+    print!("Server CPU: {:.2} cores busy, {:.0} µs per page", used.as_secs_f64() / secs, per_page(used));
+    let postgres = postgres_cpu().saturating_sub(window.postgres);
+    if postgres.as_secs_f64() / secs > 0.05 {
+        print!("; PostgreSQL: {:.2} cores, {:.0} µs per page", postgres.as_secs_f64() / secs, per_page(postgres));
+    }
+    let g = generator_cpu.unwrap_or_else(|| cpu_time(std::process::id()).saturating_sub(window.generator));
+    print!("; {generator}: {:.2} cores", g.as_secs_f64() / secs);
+    let (all, idle, steal) = machine_ticks();
+    let all = all.saturating_sub(window.machine.0).max(1) as f64;
+    println!(
+        "; machine: {:.0} % idle, {:.1} % stolen by the host\n",
+        idle.saturating_sub(window.machine.1) as f64 * 100.0 / all,
+        steal.saturating_sub(window.machine.2) as f64 * 100.0 / all
+    );
 }
 
 /// "My data" offered at a fixed rate, spread evenly over the users: each user's next request is
