@@ -14,6 +14,7 @@ on_both_backends!(
     outstanding_says_which_lists_hold_something,
     each_list_keeps_its_own_order_and_columns,
     the_signed_in_read_shows_only_the_sessions_own_customer,
+    the_signed_in_read_is_the_page_read_by_id,
 );
 
 fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
@@ -234,6 +235,39 @@ async fn the_signed_in_read_shows_only_the_sessions_own_customer(portal: Portal)
     portal.clock.advance(portal.policy.session_idle_secs + 1);
     assert!(read(sara.clone()).await.is_none());
     assert_eq!(session_row_count(&portal, &sara).await, 0, "the expired session is deleted on sight");
+}
+
+/// The signed-in read is the page read by the customer's id, every list, row and column, on the
+/// first page, a later one and pages out of range; and a session stays readable up to the last
+/// second of its idle limit, not one second more.
+async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
+    let read = |token: String, page: i64| {
+        let portal = portal.clone();
+        async move {
+            let catalogue = domain::catalogue::load(&portal, Lang::Es).await.unwrap();
+            let mut conn = portal.store.reader().await.unwrap();
+            profile::read_signed_in(&mut conn, &portal, catalogue, &token, Lang::Es, page).await.unwrap()
+        }
+    };
+    let (vera, _, _) = enrolled(&portal, "vera@example.test").await;
+    let id = customer_id(&portal, "vera@example.test").await;
+    for page in [0, 1, -2, 10_000] {
+        let (session, signed_in) = read(vera.clone(), page).await.expect("a live session reads its page");
+        assert_eq!(session.customer_id, id);
+        let by_id = profile::my_data(&portal, id, Lang::Es, page).await.unwrap();
+        assert_eq!(format!("{signed_in:?}"), format!("{by_id:?}"), "page {page}");
+    }
+    let data = read(vera.clone(), 0).await.unwrap().1;
+    for key in ["addresses", "orders", "support", "preferences", "activity"] {
+        assert!(!category(&data, key).table.as_ref().unwrap().rows.is_empty(), "{key} is empty: the comparison proves nothing");
+    }
+
+    // Idle for exactly the limit: still signed in (the list rows too); one second more: nothing.
+    portal.clock.advance(portal.policy.session_idle_secs);
+    let (_, at_limit) = read(vera.clone(), 0).await.expect("live at the idle limit");
+    assert_eq!(format!("{at_limit:?}"), format!("{:?}", profile::my_data(&portal, id, Lang::Es, 0).await.unwrap()));
+    portal.clock.advance(portal.policy.session_idle_secs + 1);
+    assert!(read(vera.clone(), 0).await.is_none());
 }
 
 async fn session_row_count(portal: &Portal, token: &str) -> i64 {
