@@ -36,11 +36,14 @@ LEPTOS_RUSTFLAGS := --cfg erase_components
 
 ## lint: serving code (domain, server, app; tests, the `testing` feature and benchmarks excluded)
 ## has no unwrap, expect, panic!, todo! or unimplemented!: a failed assumption there is an error
-## the edge turns into a message, never a panic. `make test` runs it first.
-lint:
-	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy -p domain -p server -p app --lib --bins -- \
-	  -A clippy::all -D clippy::unwrap_used -D clippy::expect_used -D clippy::panic \
+## the edge turns into a message, never a panic. The browser's code (app built for hydration,
+## and frontend) is held to the same rule, compiled for wasm32 as the browser gets it.
+## `make test` runs it first.
+LINT_DENY := -A clippy::all -D clippy::unwrap_used -D clippy::expect_used -D clippy::panic \
 	  -D clippy::todo -D clippy::unimplemented
+lint:
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy -p domain -p server -p app --lib --bins -- $(LINT_DENY)
+	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo clippy -p app -p frontend --target wasm32-unknown-unknown --lib -- $(LINT_DENY)
 
 test-rust: clean-test-databases
 	RUSTFLAGS="$(LEPTOS_RUSTFLAGS)" cargo test $(RUST_TESTS)
