@@ -294,6 +294,8 @@ fn cpu_time(pid: u32) -> Duration {
 
 /// CPU time of every PostgreSQL process on the machine (the benchmark's database is the only
 /// busy one): on PostgreSQL the database's work per page is as much of the budget as the server's.
+/// A process that ends within a phase takes its time with it, so a phase's figure is a lower
+/// bound; the server's pooled connections, which do the work, live for the whole run.
 fn postgres_cpu() -> Duration {
     let mut total = Duration::ZERO;
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
