@@ -64,8 +64,11 @@ impl TestDb {
                 let name = unique("custodia_t_");
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
                 conn.close().await.unwrap();
-                let base = admin.rsplit_once('/').unwrap().0;
-                (format!("{base}/{name}"), Some(name))
+                // The test database on the same server, with the admin URL's options (sslmode).
+                let (path, options) = admin.split_once('?').map_or((admin.as_str(), ""), |(p, o)| (p, o));
+                let base = path.rsplit_once('/').unwrap().0;
+                let options = if options.is_empty() { String::new() } else { format!("?{options}") };
+                (format!("{base}/{name}{options}"), Some(name))
             }
         };
         let store = Store::connect(&url).await.expect("connect and migrate");
