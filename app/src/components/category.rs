@@ -7,6 +7,9 @@ use crate::i18n::{Lang, t, term, use_lang};
 #[component]
 pub fn CategorySection(category: CategoryView) -> impl IntoView {
     let lang = use_lang();
+    // The rows move into the table's view; copying them cost a string per cell on every page.
+    let mut category = category;
+    let table = category.table.take();
     let key = category.key.clone();
     let heading_id = format!("cat-{key}-title");
     let labelled_by = heading_id.clone();
@@ -38,7 +41,7 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
                     }).collect_view()}
                 </dl>
             })}
-            {category.table.clone().map(|table| view! { <DataTable table=table title=category.title.clone() category=key.clone()/> })}
+            {table.map(|table| view! { <DataTable table=table title=category.title.clone() category=key.clone()/> })}
             <p class="dispute">
                 <a href=format!("/requests/new?subject={key}")>
                     {t(lang, "request.dispute_link")}
