@@ -65,9 +65,8 @@ impl TestDb {
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
                 conn.close().await.unwrap();
                 // The test database on the same server, with the admin URL's options (sslmode).
-                let (path, options) = admin.split_once('?').map_or((admin.as_str(), ""), |(p, o)| (p, o));
+                let (path, options) = admin.split_at(admin.find('?').unwrap_or(admin.len()));
                 let base = path.rsplit_once('/').unwrap().0;
-                let options = if options.is_empty() { String::new() } else { format!("?{options}") };
                 (format!("{base}/{name}{options}"), Some(name))
             }
         };
