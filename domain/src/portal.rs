@@ -134,6 +134,12 @@ impl Portal {
         self
     }
 
+    /// The same portal over another pool of the same database (see [`Store::sibling`]).
+    pub fn with_store(mut self, store: Store) -> Self {
+        self.store = store;
+        self
+    }
+
     /// Call after committing a transaction that queued mail.
     pub fn wake_mail(&self) {
         self.mail_waker.notify_one();

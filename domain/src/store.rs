@@ -152,6 +152,35 @@ impl Store {
         self.backend
     }
 
+    /// A pool of its own over the same database, with the same settings and at most
+    /// `connections` open, for a serving thread that runs its own scheduler: a PostgreSQL
+    /// connection's socket belongs to the thread that opened it, so sharing one pool between
+    /// such threads would wake another thread for every answer. Its connections open on first
+    /// use, on the thread that uses them. SQLite connections each run on a thread of their own
+    /// whoever asks, so on SQLite this is the same pool.
+    pub fn sibling(&self, connections: u32) -> Store {
+        match self.backend {
+            Backend::Sqlite => self.clone(),
+            Backend::Postgres => Store {
+                pool: self.pool.options().clone().max_connections(connections.max(1)).connect_lazy_with((*self.pool.connect_options()).clone()),
+                backend: self.backend,
+            },
+        }
+    }
+
+    /// Closes a pool made by [`sibling`](Self::sibling), which on SQLite is the shared pool
+    /// and stays open.
+    pub async fn close_sibling(&self) {
+        if self.backend == Backend::Postgres {
+            self.pool.close().await;
+        }
+    }
+
+    /// At most this many connections open at once.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     /// One connection for the several reads of one page. Each query sent to the pool itself
     /// takes a connection and gives it back, and sqlx pings every connection it takes back: on
     /// SQLite two more hand-offs to the connection's thread per query.
