@@ -47,6 +47,7 @@ async fn run(backend: Backend, portal: Portal, rows: i64) {
         mail_from: "Custodia <privacy@custodia.test>".into(),
         breached_passwords: None,
         db_connections: None,
+        serve_threads: 1,
         trusted_proxies: Default::default(),
     };
     let app = server::Application::build_with(&config, portal.clone()).await.expect("start");

@@ -44,6 +44,10 @@ pub struct Config {
     /// At most this many database connections open at once (CUSTODIA_DB_CONNECTIONS); unset,
     /// the backend's default (8 for SQLite; for PostgreSQL two per core, at least 4).
     pub db_connections: Option<u32>,
+    /// Serving threads that each run a scheduler and a database pool of their own
+    /// (CUSTODIA_SERVE_THREADS); 1 serves on one scheduler shared by all cores (README,
+    /// "Configuration").
+    pub serve_threads: usize,
     /// Reverse proxies believed about the client's address (CUSTODIA_TRUSTED_PROXIES); none by
     /// default.
     pub trusted_proxies: TrustedProxies,
@@ -113,6 +117,15 @@ impl Config {
                     .ok_or(ConfigError::Invalid("CUSTODIA_DB_CONNECTIONS", "expected a number from 1 to 1000"))?,
             ),
         };
+        let serve_threads = match var("CUSTODIA_SERVE_THREADS") {
+            None => 1,
+            Some(n) => n
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=256).contains(n))
+                .ok_or(ConfigError::Invalid("CUSTODIA_SERVE_THREADS", "expected a number from 1 to 256"))?,
+        };
         let trusted_proxies = TrustedProxies::parse(var("CUSTODIA_TRUSTED_PROXIES").as_deref().unwrap_or_default()).ok_or(
             ConfigError::Invalid("CUSTODIA_TRUSTED_PROXIES", "expected addresses or networks such as 10.0.0.0/8, separated by commas"),
         )?;
@@ -128,6 +141,7 @@ impl Config {
             mail_from: var("CUSTODIA_MAIL_FROM").unwrap_or_else(|| "Custodia <privacy@custodia.test>".into()),
             breached_passwords: var("CUSTODIA_BREACHED_PASSWORDS_FILE").map(PathBuf::from),
             db_connections,
+            serve_threads,
             trusted_proxies,
         })
     }

@@ -11,6 +11,7 @@ pub mod error_status;
 pub mod language;
 pub mod panics;
 pub mod security;
+pub mod serving;
 pub mod startup;
 pub mod telemetry;
 

@@ -42,6 +42,9 @@ pub struct Application {
     router: Router,
     portal: Portal,
     transport: domain::mail::Transport,
+    /// For the routers of serving threads of their own (see [`crate::serving`]).
+    config: Config,
+    dev_mailbox: bool,
 }
 
 impl Application {
@@ -76,8 +79,9 @@ impl Application {
         // Links in mail point where people reach the portal.
         let public = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
         let portal = portal.with_public_url(&public);
-        let router = router(config, portal.clone(), transport.is_dev_mailbox());
-        Ok(Application { listener, addr, router, portal, transport })
+        let dev_mailbox = transport.is_dev_mailbox();
+        let router = router(config, portal.clone(), dev_mailbox);
+        Ok(Application { listener, addr, router, portal, transport, config: config.clone(), dev_mailbox })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -98,8 +102,14 @@ impl Application {
         let retention = domain::retention::spawn(self.portal.clone());
         let erasure = domain::erasure::job::spawn(self.portal.clone(), ERASURE_POLL);
         let export = domain::export::job::spawn(self.portal.clone(), EXPORT_POLL);
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        let served = if self.config.serve_threads > 1 {
+            let (config, dev_mailbox) = (self.config.clone(), self.dev_mailbox);
+            let router = move |portal| router(&config, portal, dev_mailbox);
+            crate::serving::serve(self.listener, self.config.serve_threads, self.portal.clone(), router, shutdown_signal()).await
+        } else {
+            let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        };
         // Undelivered mail stays in the outbox for the next start.
         mail.abort();
         retention.abort();

@@ -3,7 +3,7 @@
 //! naming the setting (never the file's contents), before anything listens; a good file is used,
 //! so a password reset to a listed password is refused beside its field and another is taken.
 //! The cap on reset asks per network address is taken from its setting. A bad number of database
-//! connections or list of trusted proxies stops the start too. All of the above runs on a single
+//! connections, of serving threads or a bad list of trusted proxies stops the start too. All of the above runs on a single
 //! database connection, the mail worker beside the requests: nothing holds one connection while
 //! it waits for another.
 
@@ -75,6 +75,8 @@ async fn the_breached_password_file_is_checked_at_start_and_then_used(backend: B
         ("CUSTODIA_DB_CONNECTIONS", "0"),
         ("CUSTODIA_DB_CONNECTIONS", "many"),
         ("CUSTODIA_DB_CONNECTIONS", "1001"),
+        ("CUSTODIA_SERVE_THREADS", "0"),
+        ("CUSTODIA_SERVE_THREADS", "two"),
         ("CUSTODIA_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
     ] {
         let said = refused(&db.url, &good, &[(setting, bad)]).await;

@@ -22,6 +22,7 @@ pub fn test_config(smtp_url: Option<String>, public_url: Option<String>) -> Conf
         mail_from: "Custodia <privacy@custodia.test>".into(),
         breached_passwords: None,
         db_connections: None,
+        serve_threads: 1,
         trusted_proxies: Default::default(),
     }
 }
