@@ -46,8 +46,8 @@ impl axum::serve::Listener for Dealt {
 }
 
 /// Serves `listener` on `threads` threads until `shutdown` completes, each with a router that
-/// `router` builds for its own portal (the same portal over a pool of its own, together as many
-/// connections as the main pool may open), then waits for them to finish their connections.
+/// `router` builds for its own portal (the same portal over a pool of its own; the main pool's
+/// size divided among them, at least one each), then waits for them to finish their connections.
 pub async fn serve<R>(listener: TcpListener, threads: usize, portal: Portal, router: R, shutdown: impl Future<Output = ()>) -> std::io::Result<()>
 where
     R: Fn(Portal) -> Router + Send + Sync + Clone + 'static,
@@ -66,7 +66,8 @@ where
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let thread = std::thread::Builder::new().name(format!("serve-{n}")).spawn(move || -> std::io::Result<()> {
             runtime.block_on(async move {
-                let portal = portal.clone().with_store(portal.store.sibling(per_thread));
+                let store = portal.store.sibling(per_thread);
+                let portal = portal.with_store(store);
                 let service = router(portal.clone()).into_make_service_with_connect_info::<SocketAddr>();
                 // `tap_io` only so axum hands the peer's address to the routes (ConnectInfo).
                 let listener = Dealt { incoming, local }.tap_io(|_| {});
