@@ -107,25 +107,9 @@ impl Config {
                 return Err(ConfigError::Invalid("CUSTODIA_PUBLIC_URL", "expected http(s)://host"));
             }
         }
-        let db_connections = match var("CUSTODIA_DB_CONNECTIONS") {
-            None => None,
-            Some(n) => Some(
-                n.trim()
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=1_000).contains(n))
-                    .ok_or(ConfigError::Invalid("CUSTODIA_DB_CONNECTIONS", "expected a number from 1 to 1000"))?,
-            ),
-        };
-        let serve_threads = match var("CUSTODIA_SERVE_THREADS") {
-            None => 1,
-            Some(n) => n
-                .trim()
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=256).contains(n))
-                .ok_or(ConfigError::Invalid("CUSTODIA_SERVE_THREADS", "expected a number from 1 to 256"))?,
-        };
+        let db_connections = count(var("CUSTODIA_DB_CONNECTIONS"), "CUSTODIA_DB_CONNECTIONS", 1..=1_000, "expected a number from 1 to 1000")?;
+        let serve_threads =
+            count(var("CUSTODIA_SERVE_THREADS"), "CUSTODIA_SERVE_THREADS", 1..=256, "expected a number from 1 to 256")?.unwrap_or(1);
         let trusted_proxies = TrustedProxies::parse(var("CUSTODIA_TRUSTED_PROXIES").as_deref().unwrap_or_default()).ok_or(
             ConfigError::Invalid("CUSTODIA_TRUSTED_PROXIES", "expected addresses or networks such as 10.0.0.0/8, separated by commas"),
         )?;
@@ -210,6 +194,17 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
+}
+
+/// A count the start depends on: None when unset; a value that is not a whole number within
+/// `range` stops the start with a message naming the setting.
+fn count<T: std::str::FromStr + PartialOrd>(
+    value: Option<String>,
+    name: &'static str,
+    range: std::ops::RangeInclusive<T>,
+    expected: &'static str,
+) -> Result<Option<T>, ConfigError> {
+    value.map(|v| v.trim().parse::<T>().ok().filter(|n| range.contains(n)).ok_or(ConfigError::Invalid(name, expected))).transpose()
 }
 
 /// A whole number from the environment, if set and within `range`; anything else is ignored.
