@@ -3,13 +3,14 @@
 //! customer's language; words that stand for a fixed set of values (statuses, channels) arrive
 //! as terms for the web layer to translate.
 
-use sqlx::{AnyConnection, FromRow, Row};
+mod reads;
 
 use crate::catalogue::{self, CategoryInfo};
-use crate::identity::session::{self, Session, SessionRow, Stage, session_columns};
+use crate::identity::session::{self, Session, Stage, session_columns};
 use crate::locale::{self, Lang};
 use crate::vault::customer::{CustomerKey, SealedAddress};
-use crate::{Backend, Error, Portal, Result, vault};
+use crate::{Error, Portal, Result, vault};
+use reads::PageReads;
 
 /// Activity events per page, newest first: enough to spot a sign-in one does not recognise, and
 /// short enough that the history does not bury the categories after it. A macro so that the
@@ -87,24 +88,28 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
     // Before taking a connection: a page holding one must not wait for a second.
     let catalogue = catalogue::load(portal, lang).await?;
     let mut conn = portal.store.reader().await?;
-    read(&mut conn, portal, catalogue, customer_id, lang, activity_page).await
+    let header: HeaderRow = sqlx::query_as(HEADER).bind(customer_id).fetch_optional(&mut *conn).await?.ok_or(Error::NotFound)?;
+    let activity_page = activity_page_in_range(activity_page, activity_events(&header));
+    let rows = conn.record_rows(portal.store.backend(), customer_id, activity_page).await?;
+    assemble(portal, catalogue, customer_id, header, rows, lang, activity_page)
 }
 
 /// The customer's own row, sealed fields and all, with the counts the page shows (activity
 /// events; recovery codes left, counted as `recovery::remaining` does) and, as bits, which of
 /// the lists beside it have anything in them ([`Outstanding`]), as columns of `c` and `k`: one
-/// statement reads them all. A macro, so that both statements below are literals.
+/// statement reads them all. Every number is a BIGINT, which is all PostgreSQL's own driver
+/// reads into an i64. A macro, so that both statements below are literals.
 macro_rules! header_columns {
     () => {
         "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
             c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, \
             (SELECT COUNT(*) FROM activity_events a WHERE a.customer_id = c.id), \
             (SELECT COUNT(*) FROM recovery_codes r WHERE r.customer_id = c.id AND r.used_at IS NULL), \
-            CASE WHEN EXISTS (SELECT 1 FROM pending_changes p WHERE p.customer_id = c.id AND p.status = 'pending') THEN 1 ELSE 0 END \
+            CAST(CASE WHEN EXISTS (SELECT 1 FROM pending_changes p WHERE p.customer_id = c.id AND p.status = 'pending') THEN 1 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM requests q WHERE q.customer_id = c.id) THEN 2 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM incident_notices n WHERE n.customer_id = c.id AND n.acknowledged_at IS NULL) THEN 4 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM erasures e WHERE e.customer_id = c.id AND e.state = 'scheduled') THEN 8 ELSE 0 END \
-          + CASE WHEN EXISTS (SELECT 1 FROM privacy_policies v WHERE v.version > c.policy_seen AND v.published_at > c.created_at) THEN 16 ELSE 0 END"
+          + CASE WHEN EXISTS (SELECT 1 FROM privacy_policies v WHERE v.version > c.policy_seen AND v.published_at > c.created_at) THEN 16 ELSE 0 END AS BIGINT)"
     };
 }
 
@@ -158,15 +163,12 @@ impl Outstanding {
     }
 }
 
-/// "My data" of the customer signed in with session `token`, with the session, read on the
-/// caller's connection (for a page that reads more on it); None when the token stands for no
-/// live, fully signed-in session, and then nothing of any customer is opened. Every query is a
-/// hand-off to the database (on SQLite, to the connection's thread and back), so the session,
-/// the customer's row, the counts and [`Outstanding`] come in one, and the record lists in
-/// another.
+/// "My data" of the customer signed in with session `token`, with the session; None when the
+/// token stands for no live, fully signed-in session, and then nothing of any customer is
+/// opened. It reads on a connection of its own, given back before it returns; on PostgreSQL
+/// one of the native pool's (see [`Store::native_postgres`](crate::Store::native_postgres)).
 #[tracing::instrument(name = "profile.my_data", skip_all)]
-pub async fn read_signed_in(
-    conn: &mut AnyConnection,
+pub async fn signed_in(
     portal: &Portal,
     catalogue: Vec<CategoryInfo>,
     token: &str,
@@ -174,41 +176,42 @@ pub async fn read_signed_in(
     activity_page: i64,
 ) -> Result<Option<(Session, MyData)>> {
     let Some(id_hash) = session::id_hash_of(token) else { return Ok(None) };
-    let Some(row) = sqlx::query(HEADER_BY_SESSION).bind(&id_hash).fetch_optional(&mut *conn).await? else {
-        return Ok(None);
-    };
-    let header = HeaderRow::from_row(&row)?;
-    let n = HEADER_COLUMNS;
-    let session_row: SessionRow =
-        (row.try_get(n)?, row.try_get(n + 1)?, row.try_get(n + 2)?, row.try_get(n + 3)?, row.try_get(n + 4)?, row.try_get(n + 5)?);
+    match portal.store.native_postgres() {
+        Some(pool) => read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await,
+        None => read_signed_in(&mut *portal.store.reader().await?, portal, catalogue, id_hash, lang, activity_page).await,
+    }
+}
+
+/// Every query is a hand-off to the database (on SQLite, to the connection's thread and back),
+/// so the session, the customer's row, the counts and [`Outstanding`] come in one, and the
+/// record lists in another.
+async fn read_signed_in<C: PageReads>(
+    conn: &mut C,
+    portal: &Portal,
+    catalogue: Vec<CategoryInfo>,
+    id_hash: String,
+    lang: Lang,
+    activity_page: i64,
+) -> Result<Option<(Session, MyData)>> {
+    let Some((header, session_row)) = conn.header_by_session(&id_hash).await? else { return Ok(None) };
     let Some(session) = session::live(conn, portal, id_hash, session_row).await? else { return Ok(None) };
     if session.stage != Stage::Full {
         return Ok(None);
     }
-    let data = assemble(conn, portal, catalogue, session.customer_id, header, lang, activity_page).await?;
+    let activity_page = activity_page_in_range(activity_page, activity_events(&header));
+    let rows = conn.record_rows(portal.store.backend(), session.customer_id, activity_page).await?;
+    let data = assemble(portal, catalogue, session.customer_id, header, rows, lang, activity_page)?;
     Ok(Some((session, data)))
 }
 
-/// "My data" of one customer by id, on the caller's connection.
-async fn read(
-    conn: &mut AnyConnection,
-    portal: &Portal,
-    catalogue: Vec<CategoryInfo>,
-    customer_id: i64,
-    lang: Lang,
-    activity_page: i64,
-) -> Result<MyData> {
-    let header: HeaderRow = sqlx::query_as(HEADER).bind(customer_id).fetch_optional(&mut *conn).await?.ok_or(Error::NotFound)?;
-    assemble(conn, portal, catalogue, customer_id, header, lang, activity_page).await
-}
-
-/// The page from the customer's header row: their sealed fields opened, the record lists read.
-async fn assemble(
-    conn: &mut AnyConnection,
+/// The page from the customer's header row and record rows: their sealed fields opened, every
+/// value formatted.
+fn assemble(
     portal: &Portal,
     catalogue: Vec<CategoryInfo>,
     customer_id: i64,
     header: HeaderRow,
+    rows: Vec<RecordRow>,
     lang: Lang,
     activity_page: i64,
 ) -> Result<MyData> {
@@ -217,8 +220,7 @@ async fn assemble(
         vault::customer::open_person_keeping_key(portal, customer_id, (email, full_name, phone, dob, pref_lang, wrapped, master_id))?;
     let vault::Person { email, full_name, phone, date_of_birth: dob, preferred_language: pref_lang } = person;
 
-    let activity_page = activity_page_in_range(activity_page, activity_total);
-    let mut records = records(conn, portal.store.backend(), &key, customer_id, lang, activity_page).await?;
+    let mut records = records(rows, &key, lang)?;
 
     let mut categories = Vec::new();
     for info in catalogue {
@@ -306,10 +308,13 @@ fn address_row(a: crate::verification::field::AddressValue) -> Vec<Cell> {
 // The record lists of "My data" (addresses, orders, support tickets, communication preferences,
 // one page of activity) share one row shape: which list (`section`), two sort keys, two numbers
 // and seven texts, by position. Each list's own order is `k1, k2, t1, t2` ascending (newest
-// first is a negated time). Macros, so that the statements are literals built at compile time.
+// first is a negated time). The numbers are BIGINTs, which is all PostgreSQL's own driver reads
+// into an i64: the first list casts its literals, and a union's column takes the type its first
+// list gives it when the others' convert to it. Macros, so that the statements are literals
+// built at compile time.
 macro_rules! addresses_list {
     () => {
-        "SELECT 0 AS section, id AS k1, 0 AS k2, id AS n1, created_at AS n2, label AS t1, line1 AS t2, \
+        "SELECT CAST(0 AS BIGINT) AS section, id AS k1, CAST(0 AS BIGINT) AS k2, id AS n1, created_at AS n2, label AS t1, line1 AS t2, \
          line2 AS t3, city AS t4, postal_code AS t5, region AS t6, country AS t7 FROM addresses WHERE customer_id = $1"
     };
 }
@@ -390,32 +395,19 @@ struct Records {
     activity: Vec<Vec<Cell>>,
 }
 
+/// The count of activity events in a header row.
+fn activity_events(header: &HeaderRow) -> i64 {
+    header.11
+}
+
 /// The activity page asked for, kept within the pages there are.
 fn activity_page_in_range(page: i64, total: i64) -> i64 {
     let last_page = ((total - 1).max(0)) / ACTIVITY_PAGE_SIZE;
     page.clamp(0, last_page)
 }
 
-async fn record_rows(conn: &mut AnyConnection, backend: Backend, customer_id: i64, activity_page: i64) -> Result<Vec<RecordRow>> {
-    let offset = activity_page * ACTIVITY_PAGE_SIZE;
-    Ok(match backend {
-        Backend::Postgres if activity_page == 0 => {
-            sqlx::query_as(RECORDS_FIRST_PAGE).bind(customer_id).fetch_all(&mut *conn).await?
-        }
-        Backend::Postgres => sqlx::query_as(RECORDS_LATER_PAGE).bind(customer_id).bind(offset).fetch_all(&mut *conn).await?,
-        Backend::Sqlite => {
-            let mut rows = Vec::new();
-            for sql in SQLITE_LISTS {
-                rows.extend(sqlx::query_as::<_, RecordRow>(sql).bind(customer_id).fetch_all(&mut *conn).await?);
-            }
-            rows.extend(sqlx::query_as::<_, RecordRow>(SQLITE_ACTIVITY).bind(customer_id).bind(offset).fetch_all(&mut *conn).await?);
-            rows
-        }
-    })
-}
-
-async fn records(conn: &mut AnyConnection, backend: Backend, key: &CustomerKey, customer_id: i64, lang: Lang, activity_page: i64) -> Result<Records> {
-    let rows = record_rows(conn, backend, customer_id, activity_page).await?;
+/// The record rows formatted for the page, addresses opened with the customer's key.
+fn records(rows: Vec<RecordRow>, key: &CustomerKey, lang: Lang) -> Result<Records> {
     let mut out = Records::default();
     for (section, _, _, n1, n2, t1, t2, t3, t4, t5, t6, t7) in rows {
         let (t1, t2) = (t1.unwrap_or_default(), t2.unwrap_or_default());

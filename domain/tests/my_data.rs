@@ -1,7 +1,7 @@
 //! The "My data" read model and the import that fills it, on SQLite and PostgreSQL.
 
 use domain::profile::{self, Cell, MyData};
-use domain::{Error, Lang, Portal};
+use domain::{Backend, Error, Lang, Portal};
 use domain::on_both_backends;
 use domain::testing::*;
 
@@ -206,8 +206,7 @@ async fn the_signed_in_read_shows_only_the_sessions_own_customer(portal: Portal)
         let portal = portal.clone();
         async move {
             let catalogue = domain::catalogue::load(&portal, Lang::En).await.unwrap();
-            let mut conn = portal.store.reader().await.unwrap();
-            profile::read_signed_in(&mut conn, &portal, catalogue, &token, Lang::En, 0).await.unwrap()
+            profile::signed_in(&portal, catalogue, &token, Lang::En, 0).await.unwrap()
         }
     };
     let (sara, _, _) = enrolled(&portal, "sara@example.test").await;
@@ -239,14 +238,14 @@ async fn the_signed_in_read_shows_only_the_sessions_own_customer(portal: Portal)
 
 /// The signed-in read is the page read by the customer's id, every list, row and column, on the
 /// first page, a later one and pages out of range; and a session stays readable up to the last
-/// second of its idle limit, not one second more.
+/// second of its idle limit, not one second more. On PostgreSQL the signed-in read goes through
+/// the native pool and the read by id through sqlx's `Any` driver, so this compares the two.
 async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
     let read = |token: String, page: i64| {
         let portal = portal.clone();
         async move {
             let catalogue = domain::catalogue::load(&portal, Lang::Es).await.unwrap();
-            let mut conn = portal.store.reader().await.unwrap();
-            profile::read_signed_in(&mut conn, &portal, catalogue, &token, Lang::Es, page).await.unwrap()
+            profile::signed_in(&portal, catalogue, &token, Lang::Es, page).await.unwrap()
         }
     };
     let (vera, _, _) = enrolled(&portal, "vera@example.test").await;
@@ -256,6 +255,13 @@ async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
         assert_eq!(session.customer_id, id);
         let by_id = profile::my_data(&portal, id, Lang::Es, page).await.unwrap();
         assert_eq!(format!("{signed_in:?}"), format!("{by_id:?}"), "page {page}");
+    }
+    match portal.store.backend() {
+        Backend::Postgres => {
+            let native = portal.store.native_postgres().expect("PostgreSQL has a native pool");
+            assert!(native.size() > 0, "the signed-in read did not use the native pool");
+        }
+        Backend::Sqlite => assert!(portal.store.native_postgres().is_none()),
     }
     let data = read(vera.clone(), 0).await.unwrap().1;
     for key in ["addresses", "orders", "support", "preferences", "activity"] {

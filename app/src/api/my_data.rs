@@ -72,22 +72,23 @@ pub async fn my_data(activity_page: i64) -> Result<MyDataView, AppError> {
     use super::ssr::*;
 
     let portal = portal()?;
-    // The catalogue first (it is cached, but a miss reads the pool): from here on the page,
-    // session included, reads on one connection, and a page holding one must never wait for a
-    // second.
+    // The catalogue first (it is cached, but a miss reads the pool): a page holding a
+    // connection must never wait for a second.
     let catalogue = domain::catalogue::load(&portal, lang()).await.map_err(internal)?;
-    let mut db = portal.store.reader().await.map_err(internal)?;
-    // Who is asking and what they see come in one statement (see `read_signed_in`).
+    // Who is asking and what they see come in one statement (see `profile::signed_in`).
     let token = session_token().unwrap_or_default();
-    let signed_in = domain::profile::read_signed_in(&mut db, &portal, catalogue, &token, lang(), activity_page)
-        .await
-        .map_err(internal)?;
+    let signed_in = domain::profile::signed_in(&portal, catalogue, &token, lang(), activity_page).await.map_err(internal)?;
     let Some((session, data)) = signed_in else { return Err(unauthenticated()) };
     let id = session.customer_id;
     // Each list beside the data is asked for only when the read above says it may hold
-    // something: most customers have none of them, and every query is a round trip.
+    // something: most customers have none of them, and every query is a round trip. They
+    // share one connection, taken after the read above gave its own back.
     let outstanding = data.outstanding;
     let mut view = convert::my_data(data);
+    if outstanding == domain::profile::Outstanding::default() {
+        return Ok(view);
+    }
+    let mut db = portal.store.reader().await.map_err(internal)?;
     if outstanding.policy_changes {
         view.policy_notices = super::consent::center::notices(&mut db, id, lang()).await?;
     }

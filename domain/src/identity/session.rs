@@ -131,7 +131,7 @@ pub(crate) fn id_hash_of(token: &str) -> Option<String> {
 
 /// The session a row found by its `id_hash` stands for, if it is still live. An expired one is
 /// deleted on sight; activity is recorded at most once a minute, so reads stay reads under load.
-pub(crate) async fn live(conn: &mut AnyConnection, portal: &Portal, id_hash: String, row: SessionRow) -> Result<Option<Session>> {
+pub(crate) async fn live<C: Upkeep>(conn: &mut C, portal: &Portal, id_hash: String, row: SessionRow) -> Result<Option<Session>> {
     let (customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at) = row;
     let now = portal.now();
     let Some(stage) = Stage::parse(&stage) else {
@@ -139,15 +139,11 @@ pub(crate) async fn live(conn: &mut AnyConnection, portal: &Portal, id_hash: Str
     };
     let idle_expired = stage == Stage::Full && now - last_seen_at > portal.policy.session_idle_secs;
     if now >= absolute_expires_at || idle_expired {
-        delete_by_hash(conn, &id_hash).await?;
+        conn.end(&id_hash).await?;
         return Ok(None);
     }
     if now - last_seen_at >= 60 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(&id_hash)
-            .execute(&mut *conn)
-            .await?;
+        conn.touch(&id_hash, now).await?;
     }
     let authenticated_at = reauthenticated_at.unwrap_or(created_at).max(created_at);
     Ok(Some(Session { id_hash, customer_id, stage, created_at, absolute_expires_at, authenticated_at }))
@@ -160,10 +156,33 @@ pub(crate) async fn end_all_but(tx: &mut Tx, customer_id: i64, keep: &str) -> Re
     Ok(done.rows_affected())
 }
 
-async fn delete_by_hash(conn: &mut AnyConnection, id_hash: &str) -> Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(conn).await?;
-    Ok(())
+/// The writes a look-up of a session may make, on whichever kind of connection the page holds:
+/// sqlx's `Any` one, or PostgreSQL's own for "My data" (`Store::native_postgres`).
+pub(crate) trait Upkeep: Send {
+    /// Ends the session (it expired).
+    fn end(&mut self, id_hash: &str) -> impl Future<Output = Result<()>> + Send;
+    /// Records that the session was used at `now`.
+    fn touch(&mut self, id_hash: &str, now: i64) -> impl Future<Output = Result<()>> + Send;
 }
+
+/// The same statements on either connection: only the driver differs.
+macro_rules! upkeep_on {
+    ($connection:ty) => {
+        impl Upkeep for $connection {
+            async fn end(&mut self, id_hash: &str) -> Result<()> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self).await?;
+                Ok(())
+            }
+
+            async fn touch(&mut self, id_hash: &str, now: i64) -> Result<()> {
+                sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(id_hash).execute(self).await?;
+                Ok(())
+            }
+        }
+    };
+}
+upkeep_on!(AnyConnection);
+upkeep_on!(sqlx::PgConnection);
 
 /// Keeps a value to be shown once to this session (recovery codes), sealed to the session.
 pub(crate) async fn put_reveal(tx: &mut Tx, portal: &Portal, id_hash: &str, text: &str) -> Result<()> {
