@@ -5,6 +5,10 @@ mod en;
 mod es;
 mod it;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -54,13 +58,43 @@ impl Lang {
     }
 }
 
+/// Each table as a map, built on first use: "My data" looks up a few hundred keys per page, and
+/// scanning the tables' ~580 pairs for each was a measurable share of rendering it.
+static INDEX: LazyLock<[HashMap<&'static str, &'static str>; 3]> =
+    LazyLock::new(|| Lang::ALL.map(|lang| lang.table().iter().copied().collect()));
+
 fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    lang.table().iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    let index = match lang {
+        Lang::En => 0,
+        Lang::Es => 1,
+        Lang::It => 2,
+    };
+    INDEX[index].get(key).copied()
+}
+
+/// `group` + `name` ("field." + "email") looked up without building the key on the heap; keys
+/// are short, so the join fits on the stack.
+fn lookup_in(lang: Lang, group: &str, name: &str) -> Option<&'static str> {
+    let mut joined = [0u8; 96];
+    let len = group.len() + name.len();
+    if len > joined.len() {
+        return lookup(lang, &format!("{group}{name}"));
+    }
+    joined[..group.len()].copy_from_slice(group.as_bytes());
+    joined[group.len()..len].copy_from_slice(name.as_bytes());
+    // Two strs joined are UTF-8, so this never fails.
+    std::str::from_utf8(&joined[..len]).ok().and_then(|key| lookup(lang, key))
 }
 
 /// The text for `key`; English when the language lacks it (a test keeps that from happening).
 pub fn t(lang: Lang, key: &str) -> &'static str {
     lookup(lang, key).or_else(|| lookup(Lang::En, key)).unwrap_or("…")
+}
+
+/// The text for `name` in a group of keys: `t_in(lang, "field.", "email")` is
+/// `t(lang, "field.email")` without formatting the key.
+pub fn t_in(lang: Lang, group: &str, name: &str) -> &'static str {
+    lookup_in(lang, group, name).or_else(|| lookup_in(Lang::En, group, name)).unwrap_or("…")
 }
 
 /// The message for an outcome code from a URL. Unknown codes get a generic text: nothing from
@@ -87,10 +121,10 @@ pub fn error_for(lang: Lang, code: Option<&str>, name: &str) -> Option<&'static 
 
 /// A word from a fixed set ("status_delivered"); unknown words (a company's own statuses) are
 /// shown as they are, without their prefix.
-pub fn term(lang: Lang, term: &str) -> String {
-    match lookup(lang, &format!("term.{term}")) {
-        Some(text) => text.to_string(),
-        None => term.split_once('_').map(|(_, rest)| rest).unwrap_or(term).replace('_', " "),
+pub fn term(lang: Lang, term: &str) -> Cow<'static, str> {
+    match lookup_in(lang, "term.", term) {
+        Some(text) => Cow::Borrowed(text),
+        None => Cow::Owned(term.split_once('_').map(|(_, rest)| rest).unwrap_or(term).replace('_', " ")),
     }
 }
 
@@ -196,6 +230,22 @@ mod tests {
         assert_eq!(message(Lang::En, "<script>"), t(Lang::En, "msg.invalid"));
         assert_eq!(term(Lang::Es, "status_delivered"), "Entregado");
         assert_eq!(term(Lang::En, "status_refund_pending"), "refund pending");
+    }
+
+    /// The map and the joined look-up answer as the tables do, for every key of every language.
+    #[test]
+    fn lookups_agree_with_the_tables() {
+        for lang in Lang::ALL {
+            for (key, text) in lang.table() {
+                assert_eq!(t(lang, key), *text, "{lang:?} {key}");
+                let (group, name) = key.split_at(key.find('.').map_or(0, |i| i + 1));
+                assert_eq!(t_in(lang, group, name), *text, "{lang:?} {key}");
+            }
+        }
+        assert_eq!(t_in(Lang::It, "field.", "no_such_field"), "…");
+        let long = "x".repeat(200);
+        assert_eq!(t_in(Lang::En, "field.", &long), "…");
+        assert_eq!(term(Lang::Es, &long), long);
     }
 
     /// The chosen language (cookie) wins over the browser's wish (Accept-Language).

@@ -1,7 +1,9 @@
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 
 use crate::api::my_data::{CategoryView, CellView, TableView};
-use crate::i18n::{Lang, t, term, use_lang};
+use crate::i18n::{Lang, t, t_in, term, use_lang};
 
 /// One category of "My data": what we hold, then why, how long, from where and for whom.
 #[component]
@@ -19,25 +21,30 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
             <h2 id=heading_id>{category.title.clone()}</h2>
             {(!category.fields.is_empty()).then(|| view! {
                 <dl class="fields">
-                    {category.fields.iter().map(|(k, v)| view! {
-                        <div class="field-row" data-field=k.clone()>
-                            <dt>{t(lang, &format!("field.{k}"))}</dt>
-                            <dd>
-                                <span class="value">{cell_text(lang, v, none)}</span>
-                                {(k == "date_of_birth").then(|| view! {
-                                    <a class="change-link" href="/requests/new?subject=date_of_birth">
-                                        {t(lang, "request.correct_link")}
-                                        <span class="visually-hidden">" " {t(lang, "field.date_of_birth")}</span>
-                                    </a>
-                                })}
-                                {EDITABLE.contains(&k.as_str()).then(|| view! {
-                                    <a class="change-link" href=format!("/change/{k}")>
-                                        {t(lang, "change.link")}
-                                        <span class="visually-hidden">" " {t(lang, &format!("field.{k}"))}</span>
-                                    </a>
-                                })}
-                            </dd>
-                        </div>
+                    {category.fields.into_iter().map(|(k, v)| {
+                        let label = t_in(lang, "field.", &k);
+                        let correct = k == "date_of_birth";
+                        let change = EDITABLE.contains(&k.as_str()).then(|| format!("/change/{k}"));
+                        view! {
+                            <div class="field-row" data-field=k>
+                                <dt>{label}</dt>
+                                <dd>
+                                    <span class="value">{cell_text(lang, v, none)}</span>
+                                    {correct.then(|| view! {
+                                        <a class="change-link" href="/requests/new?subject=date_of_birth">
+                                            {t(lang, "request.correct_link")}
+                                            <span class="visually-hidden">" " {label}</span>
+                                        </a>
+                                    })}
+                                    {change.map(|href| view! {
+                                        <a class="change-link" href=href>
+                                            {t(lang, "change.link")}
+                                            <span class="visually-hidden">" " {label}</span>
+                                        </a>
+                                    })}
+                                </dd>
+                            </div>
+                        }
                     }).collect_view()}
                 </dl>
             })}
@@ -89,11 +96,12 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
 /// Fields the customer changes by themselves (confirmed by link + code).
 const EDITABLE: [&str; 4] = ["full_name", "email", "phone", "preferred_language"];
 
-fn cell_text(lang: Lang, cell: &CellView, none: &'static str) -> String {
+/// The cell's text, moved into the page rather than copied: "My data" has hundreds of cells.
+fn cell_text(lang: Lang, cell: CellView, none: &'static str) -> Cow<'static, str> {
     match cell {
-        CellView::Text(s) if s.is_empty() => none.to_string(),
-        CellView::Text(s) => s.clone(),
-        CellView::Term(s) => term(lang, s),
+        CellView::Text(s) if s.is_empty() => Cow::Borrowed(none),
+        CellView::Text(s) => Cow::Owned(s),
+        CellView::Term(s) => term(lang, &s),
     }
 }
 
@@ -101,18 +109,20 @@ fn cell_text(lang: Lang, cell: &CellView, none: &'static str) -> String {
 fn DataTable(table: TableView, title: String, category: String) -> impl IntoView {
     let lang = use_lang();
     let none = t(lang, "value.none");
-    if table.total == 0 {
+    let TableView { columns, rows, total, page, page_size, ids } = table;
+    if total == 0 {
         return view! { <p class="empty">{t(lang, "value.no_records")}</p> }.into_any();
     }
-    let paged = table.total > table.page_size;
-    let editable = !table.ids.is_empty() && table.ids.len() == table.rows.len();
-    let from = table.page * table.page_size + 1;
-    let to = (from + table.rows.len() as i64 - 1).max(from);
-    let last_page = (table.total - 1) / table.page_size;
+    let paged = total > page_size;
+    let editable = !ids.is_empty() && ids.len() == rows.len();
+    let from = page * page_size + 1;
+    let to = (from + rows.len() as i64 - 1).max(from);
+    let last_page = (total - 1) / page_size;
+    let change_label = t(lang, "change.link");
     let counter = t(lang, "table.showing")
         .replace("{from}", &from.to_string())
         .replace("{to}", &to.to_string())
-        .replace("{total}", &table.total.to_string());
+        .replace("{total}", &total.to_string());
     let page_link = {
         let category = category.clone();
         move |page: i64| format!("/my-data?{category}_page={page}#cat-{category}")
@@ -123,22 +133,21 @@ fn DataTable(table: TableView, title: String, category: String) -> impl IntoView
                 <caption class="visually-hidden">{title.clone()}</caption>
                 <thead>
                     <tr>
-                        {table.columns.iter().map(|c| view! { <th scope="col">{t(lang, &format!("col.{c}"))}</th> }).collect_view()}
-                        {editable.then(|| view! { <th scope="col"><span class="visually-hidden">{t(lang, "change.link")}</span></th> })}
+                        {columns.iter().map(|c| view! { <th scope="col">{t_in(lang, "col.", c)}</th> }).collect_view()}
+                        {editable.then(|| view! { <th scope="col"><span class="visually-hidden">{change_label}</span></th> })}
                     </tr>
                 </thead>
                 <tbody>
-                    {table.rows.iter().enumerate().map(|(i, row)| view! {
-                        <tr>
-                            {row.iter().map(|c| view! { <td>{cell_text(lang, c, none)}</td> }).collect_view()}
-                            {editable.then(|| view! {
-                                <td>
-                                    <a class="change-link" href=format!("/change/address?id={}", table.ids[i])>
-                                        {t(lang, "change.link")}
-                                    </a>
-                                </td>
-                            })}
-                        </tr>
+                    {rows.into_iter().enumerate().map(|(i, row)| {
+                        let change = ids.get(i).filter(|_| editable).map(|id| format!("/change/address?id={id}"));
+                        view! {
+                            <tr>
+                                {row.into_iter().map(|c| view! { <td>{cell_text(lang, c, none)}</td> }).collect_view()}
+                                {change.map(|href| view! {
+                                    <td><a class="change-link" href=href>{change_label}</a></td>
+                                })}
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -146,11 +155,11 @@ fn DataTable(table: TableView, title: String, category: String) -> impl IntoView
         {paged.then(|| view! {
             <nav class="pager" aria-label=t(lang, "table.pages")>
                 <span class="pager-count">{counter.clone()}</span>
-                {(table.page > 0).then(|| view! {
-                    <a href=page_link(table.page - 1) rel="prev">{t(lang, "table.newer")}</a>
+                {(page > 0).then(|| view! {
+                    <a href=page_link(page - 1) rel="prev">{t(lang, "table.newer")}</a>
                 })}
-                {(table.page < last_page).then(|| view! {
-                    <a href=page_link(table.page + 1) rel="next">{t(lang, "table.older")}</a>
+                {(page < last_page).then(|| view! {
+                    <a href=page_link(page + 1) rel="next">{t(lang, "table.older")}</a>
                 })}
             </nav>
         })}

@@ -30,7 +30,7 @@ fn PendingItem(item: PendingView) -> impl IntoView {
     let value = match &item.new_value {
         CellView::Text(s) if s.is_empty() => t(lang, "value.none").to_string(),
         CellView::Text(s) => s.clone(),
-        CellView::Term(s) => term(lang, s),
+        CellView::Term(s) => term(lang, s).into_owned(),
     };
     let label = t(lang, &format!("field.{}", item.field));
     view! {

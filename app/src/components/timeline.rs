@@ -50,6 +50,6 @@ fn what(lang: Lang, e: &EventView) -> String {
         "proposed" => format!("{}: {}", t(lang, "timeline.proposed"), term(lang, &format!("subject_{}", e.detail))),
         "confirmed" => format!("{}: {}", t(lang, "timeline.confirmed"), term(lang, &format!("subject_{}", e.detail))),
         "rated" => format!("{}: {}/5", t(lang, "timeline.rated"), e.detail),
-        other => term(lang, &format!("event_{other}")),
+        other => term(lang, &format!("event_{other}")).into_owned(),
     }
 }

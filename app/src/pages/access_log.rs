@@ -37,7 +37,7 @@ pub fn AccessLogPage() -> impl IntoView {
 fn what(lang: Lang, code: &str) -> String {
     if let Some(field) = code.strip_prefix("revealed:") {
         let field = field.split(':').next().unwrap_or_default();
-        let name = if field == "address" { t(lang, "staff.address").to_string() } else { term(lang, &format!("subject_{field}")) };
+        let name = if field == "address" { t(lang, "staff.address").to_string() } else { term(lang, &format!("subject_{field}")).into_owned() };
         return format!("{}: {name}", t(lang, "access.revealed"));
     }
     if code == "sessions.ended" {

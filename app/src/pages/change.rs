@@ -63,7 +63,7 @@ fn TextForm(view: ChangeFormView) -> impl IntoView {
         Signal::derive(move || error_for(lang, code.get().as_deref(), &field))
     };
     let current = if field == "preferred_language" {
-        crate::i18n::term(lang, &format!("lang_{}", view.current))
+        crate::i18n::term(lang, &format!("lang_{}", view.current)).into_owned()
     } else if view.current.is_empty() {
         t(lang, "value.none").to_string()
     } else {

@@ -38,7 +38,7 @@ pub(crate) fn cell(lang: Lang, v: &CellView) -> String {
     match v {
         CellView::Text(s) if s.is_empty() => t(lang, "value.none").to_string(),
         CellView::Text(s) => s.clone(),
-        CellView::Term(s) => term(lang, s),
+        CellView::Term(s) => term(lang, s).into_owned(),
     }
 }
 

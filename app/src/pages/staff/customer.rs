@@ -46,7 +46,7 @@ pub fn StaffCustomerPage() -> impl IntoView {
 fn label(lang: crate::i18n::Lang, key: &str) -> String {
     match key.split_once(':') {
         Some(("address", _)) => t(lang, "staff.address").to_string(),
-        _ => term(lang, &format!("subject_{key}")),
+        _ => term(lang, &format!("subject_{key}")).into_owned(),
     }
 }
 
