@@ -95,15 +95,16 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
 }
 
 /// The customer's own row, sealed fields and all, with the counts the page shows (activity
-/// events; recovery codes left, counted as `recovery::remaining` does) and, as bits, which of
-/// the lists beside it have anything in them ([`Outstanding`]), as columns of `c` and `k`: one
-/// statement reads them all. Every number is a BIGINT, which is all PostgreSQL's own driver
+/// events, kept by the database in `activity_counts` rather than counted here, where the cost
+/// grew with the history; recovery codes left, counted as `recovery::remaining` does) and, as
+/// bits, which of the lists beside it have anything in them ([`Outstanding`]), as columns of
+/// `c` and `k`: one statement reads them all. Every number is a BIGINT, which is all PostgreSQL's own driver
 /// reads into an i64. A macro, so that both statements below are literals.
 macro_rules! header_columns {
     () => {
         "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
             c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, \
-            (SELECT COUNT(*) FROM activity_events a WHERE a.customer_id = c.id), \
+            COALESCE((SELECT a.events FROM activity_counts a WHERE a.customer_id = c.id), 0), \
             (SELECT COUNT(*) FROM recovery_codes r WHERE r.customer_id = c.id AND r.used_at IS NULL), \
             CAST(CASE WHEN EXISTS (SELECT 1 FROM pending_changes p WHERE p.customer_id = c.id AND p.status = 'pending') THEN 1 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM requests q WHERE q.customer_id = c.id) THEN 2 ELSE 0 END \

@@ -284,6 +284,7 @@ async fn an_erasure_stopped_half_way_resumes_and_completes(portal: Portal) {
     job::execute(&portal, eid, Some(1)).await.unwrap();
     let after_crash = count(portal.clone()).await;
     assert_eq!(after_crash, before - job::BATCH, "one committed batch gone, the rest still there");
+    assert_eq!(kept_count(&portal, id).await, Some(after_crash), "the page's activity total follows the batches");
     assert!(customer_id_exists(&portal, id).await, "the account is still whole enough to resume");
     assert_eq!(job::run_due(&portal).await.unwrap(), 0, "another instance leaves a claimed erasure alone");
 
@@ -292,6 +293,7 @@ async fn an_erasure_stopped_half_way_resumes_and_completes(portal: Portal) {
     assert_eq!(job::run_due(&portal).await.unwrap(), 1);
     assert_eq!(count(portal.clone()).await, 0);
     assert!(!customer_id_exists(&portal, id).await);
+    assert_eq!(kept_count(&portal, id).await, None, "the activity count went with the customer");
     let (receipts,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE kind = 'erasure_done'").fetch_one(portal.store.pool()).await.unwrap();
     assert_eq!(receipts, 1, "one receipt, however many runs it took");
 }
@@ -299,4 +301,11 @@ async fn an_erasure_stopped_half_way_resumes_and_completes(portal: Portal) {
 async fn customer_id_exists(portal: &Portal, id: i64) -> bool {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM customers WHERE id = $1").bind(id).fetch_one(portal.store.pool()).await.unwrap();
     n == 1
+}
+
+/// The customer's activity total as the database keeps it for "My data".
+async fn kept_count(portal: &Portal, id: i64) -> Option<i64> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT events FROM activity_counts WHERE customer_id = $1").bind(id).fetch_optional(portal.store.pool()).await.unwrap();
+    row.map(|(n,)| n)
 }

@@ -15,6 +15,7 @@ on_both_backends!(
     each_list_keeps_its_own_order_and_columns,
     the_signed_in_read_shows_only_the_sessions_own_customer,
     the_signed_in_read_is_the_page_read_by_id,
+    the_activity_total_follows_every_insert_and_delete,
 );
 
 fn category<'a>(data: &'a MyData, key: &str) -> &'a profile::CategoryData {
@@ -283,4 +284,65 @@ async fn session_row_count(portal: &Portal, token: &str) -> i64 {
         .await
         .unwrap();
     n
+}
+
+/// The activity total the page shows and the events actually held: the total is kept by the
+/// database (`activity_counts`) instead of counted on each visit, so it must follow every way
+/// events come and go.
+async fn activity_totals(portal: &Portal, id: i64) -> (i64, i64) {
+    let (held,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM activity_events WHERE customer_id = $1").bind(id).fetch_one(portal.store.pool()).await.unwrap();
+    let data = profile::my_data(portal, id, Lang::En, 0).await.unwrap();
+    (held, category(&data, "activity").table.as_ref().unwrap().total)
+}
+
+async fn the_activity_total_follows_every_insert_and_delete(portal: Portal) {
+    let (_, secret, _) = enrolled(&portal, "wes@example.test").await;
+    let a = customer_id(&portal, "wes@example.test").await;
+    let b = customer(&portal, "xia@example.test").await;
+    let (start, shown) = activity_totals(&portal, a).await;
+    assert!(start > 0, "the import brought activity");
+    assert_eq!(shown, start, "imported events are counted");
+    let b_before = activity_totals(&portal, b).await;
+    let exec = |sql: String| {
+        let portal = portal.clone();
+        async move { sqlx::query(&sql).execute(portal.store.pool()).await.unwrap().rows_affected() }
+    };
+
+    // Several rows in one statement, and a sign-in, which records an event of its own.
+    let now = portal.now();
+    let old = now - 400 * 86_400;
+    exec(format!(
+        "INSERT INTO activity_events (customer_id, occurred_at, kind, detail) VALUES \
+         ({a}, {now}, 'page_view', '/1'), ({a}, {now}, 'page_view', '/2'), ({b}, {now}, 'page_view', '/3'), \
+         ({a}, {old}, 'page_view', '/old'), ({a}, {old}, 'page_view', '/older')"
+    ))
+    .await;
+    let (held, shown) = activity_totals(&portal, a).await;
+    assert_eq!((held, shown), (start + 4, start + 4));
+    another_session(&portal, "wes@example.test", &secret).await;
+    let (held, shown) = activity_totals(&portal, a).await;
+    assert_eq!((held, shown), (start + 5, start + 5), "a sign-in records its own event");
+
+    // Retention takes the events past their period.
+    domain::retention::sweep(&portal).await.unwrap();
+    let (after_sweep, shown) = activity_totals(&portal, a).await;
+    assert!(after_sweep < held, "the sweep removed the year-old events ({held} -> {after_sweep})");
+    assert_eq!(shown, after_sweep, "after the retention sweep");
+
+    // Deletes of some rows, then of all; the other customer keeps theirs.
+    let some = exec(format!("DELETE FROM activity_events WHERE id IN (SELECT id FROM activity_events WHERE customer_id = {a} LIMIT 3)")).await;
+    assert_eq!(some, 3);
+    let (held, shown) = activity_totals(&portal, a).await;
+    assert_eq!((held, shown), (after_sweep - 3, after_sweep - 3));
+    exec(format!("DELETE FROM activity_events WHERE customer_id = {a}")).await;
+    assert_eq!(activity_totals(&portal, a).await, (0, 0));
+    let (b_held, b_shown) = activity_totals(&portal, b).await;
+    assert_eq!((b_held, b_shown), (b_before.0 + 1, b_before.0 + 1), "the other customer's total moved only by their own event");
+
+    // A customer whose count row is missing reads as having none.
+    exec(format!("DELETE FROM activity_counts WHERE customer_id = {a}")).await;
+    assert_eq!(activity_totals(&portal, a).await, (0, 0));
+    exec(format!("INSERT INTO activity_events (customer_id, occurred_at, kind, detail) VALUES ({a}, {now}, 'page_view', '/back')")).await;
+    assert_eq!(activity_totals(&portal, a).await, (1, 1), "and counts again from its next event");
 }
