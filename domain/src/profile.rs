@@ -178,7 +178,13 @@ pub async fn signed_in(
 ) -> Result<Option<(Session, MyData)>> {
     let Some(id_hash) = session::id_hash_of(token) else { return Ok(None) };
     match portal.store.native_postgres() {
-        Some(pool) => read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await,
+        Some(pool) => {
+            let mut conn = pool.acquire().await?;
+            let read = read_signed_in(&mut *conn, portal, catalogue, id_hash, lang, activity_page).await?;
+            // Only now: a read that failed leaves its connection to be closed.
+            conn.give_back();
+            Ok(read)
+        }
         None => read_signed_in(&mut *portal.store.reader().await?, portal, catalogue, id_hash, lang, activity_page).await,
     }
 }
