@@ -178,13 +178,7 @@ pub async fn signed_in(
 ) -> Result<Option<(Session, MyData)>> {
     let Some(id_hash) = session::id_hash_of(token) else { return Ok(None) };
     match portal.store.native_postgres() {
-        Some(pool) => {
-            let mut conn = pool.acquire().await?;
-            let read = read_signed_in(&mut *conn, portal, catalogue, id_hash, lang, activity_page).await?;
-            // Only now: a read that failed leaves its connection to be closed.
-            conn.give_back();
-            Ok(read)
-        }
+        Some(pool) => read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await,
         None => read_signed_in(&mut *portal.store.reader().await?, portal, catalogue, id_hash, lang, activity_page).await,
     }
 }

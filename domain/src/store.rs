@@ -8,13 +8,10 @@ use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnectionMetadata;
-use sqlx::postgres::PgConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::Result;
-
-mod native;
-pub use native::{NativeConnection, NativePool};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
@@ -43,10 +40,9 @@ pub struct Store {
     backend: Backend,
     /// PostgreSQL only: the same database without sqlx's `Any` layer, which copies every row
     /// it reads into rows of its own, each text a second time (measured: 7 % of the server's
-    /// time on "My data"), in a pool that takes connections back without sqlx's ping (see
-    /// [`NativePool`]). Used only where a page reads many rows; see
+    /// time on "My data"). Used only where a page reads many rows; see
     /// [`native_postgres`](Self::native_postgres).
-    native: Option<NativePool>,
+    native: Option<PgPool>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -133,7 +129,14 @@ impl Store {
             Backend::Sqlite => None,
             // Opened on first use; the `Any` pool above has just shown the URL reaches the
             // database.
-            Backend::Postgres => Some(NativePool::lazy(PgConnectOptions::from_str(&url)?, pool.options().get_max_connections())),
+            Backend::Postgres => Some(
+                PgPoolOptions::new()
+                    .max_connections(pool.options().get_max_connections())
+                    .acquire_timeout(Duration::from_secs(10))
+                    .test_before_acquire(false)
+                    .before_acquire(still_open)
+                    .connect_lazy_with(PgConnectOptions::from_str(&url)?),
+            ),
         };
         Ok(Store { pool, backend, native })
     }
@@ -164,7 +167,7 @@ impl Store {
     /// load of signed-in pages alone keeps the database as busy as before; only pages that
     /// also write or read more use both. A page takes a connection from one pool at a time:
     /// one holding a connection must never wait for a second.
-    pub fn native_postgres(&self) -> Option<&NativePool> {
+    pub fn native_postgres(&self) -> Option<&PgPool> {
         self.native.as_ref()
     }
 
@@ -180,7 +183,9 @@ impl Store {
             Backend::Postgres => Store {
                 pool: self.pool.options().clone().max_connections(connections.max(1)).connect_lazy_with((*self.pool.connect_options()).clone()),
                 backend: self.backend,
-                native: self.native.as_ref().map(|native| native.sibling(connections)),
+                native: self.native.as_ref().map(|native| {
+                    native.options().clone().max_connections(connections.max(1)).connect_lazy_with((*native.connect_options()).clone())
+                }),
             },
         }
     }
