@@ -98,8 +98,9 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
 /// events, kept by the database in `activity_counts` rather than counted here, where the cost
 /// grew with the history; recovery codes left, counted as `recovery::remaining` does) and, as
 /// bits, which of the lists beside it have anything in them ([`Outstanding`]), as columns of
-/// `c` and `k`: one statement reads them all. Every number is a BIGINT, which is all PostgreSQL's own driver
-/// reads into an i64. A macro, so that both statements below are literals.
+/// `c` and `k`: one statement reads them all. Every number is a BIGINT, which is all
+/// PostgreSQL's own driver reads into an i64. A macro, so that both statements below are
+/// literals.
 macro_rules! header_columns {
     () => {
         "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
