@@ -103,9 +103,19 @@ pub async fn my_data(portal: &Portal, customer_id: i64, lang: Lang, activity_pag
 /// literals.
 macro_rules! header_columns {
     () => {
-        "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
-            c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, \
-            COALESCE((SELECT a.events FROM activity_counts a WHERE a.customer_id = c.id), 0), \
+        concat!(
+            "c.public_id, c.created_at, c.email_verified_at, c.totp_enabled_at, \
+            c.email, c.full_name, c.phone, c.date_of_birth, c.preferred_language, k.wrapped, k.master_id, ",
+            header_counts!()
+        )
+    };
+}
+
+/// The three counts of the header, of customer `c`: activity events, recovery codes left and
+/// the [`Outstanding`] bits.
+macro_rules! header_counts {
+    () => {
+        "COALESCE((SELECT a.events FROM activity_counts a WHERE a.customer_id = c.id), 0), \
             (SELECT COUNT(*) FROM recovery_codes r WHERE r.customer_id = c.id AND r.used_at IS NULL), \
             CAST(CASE WHEN EXISTS (SELECT 1 FROM pending_changes p WHERE p.customer_id = c.id AND p.status = 'pending') THEN 1 ELSE 0 END \
           + CASE WHEN EXISTS (SELECT 1 FROM requests q WHERE q.customer_id = c.id) THEN 2 ELSE 0 END \
@@ -186,7 +196,8 @@ pub async fn signed_in(
 
 /// Every query is a hand-off to the database (on SQLite, to the connection's thread and back),
 /// so the session, the customer's row, the counts and [`Outstanding`] come in one, and the
-/// record lists in another.
+/// record lists in another; on PostgreSQL the first page of activity comes with them in one
+/// ([`FIRST_PAGE_BY_SESSION`]).
 async fn read_signed_in<C: PageReads>(
     conn: &mut C,
     portal: &Portal,
@@ -195,13 +206,15 @@ async fn read_signed_in<C: PageReads>(
     lang: Lang,
     activity_page: i64,
 ) -> Result<Option<(Session, MyData)>> {
-    let Some((header, session_row)) = conn.header_by_session(&id_hash).await? else { return Ok(None) };
+    let Some((header, session_row, activity_page, rows)) = conn.page_by_session(portal.store.backend(), &id_hash, activity_page).await?
+    else {
+        return Ok(None);
+    };
+    // Read with the session, opened only for a live, fully signed-in one.
     let Some(session) = session::live(conn, portal, id_hash, session_row).await? else { return Ok(None) };
     if session.stage != Stage::Full {
         return Ok(None);
     }
-    let activity_page = activity_page_in_range(activity_page, activity_events(&header));
-    let rows = conn.record_rows(portal.store.backend(), session.customer_id, activity_page).await?;
     let data = assemble(portal, catalogue, session.customer_id, header, rows, lang, activity_page)?;
     Ok(Some((session, data)))
 }
@@ -315,39 +328,49 @@ fn address_row(a: crate::verification::field::AddressValue) -> Vec<Cell> {
 // list gives it when the others' convert to it. Macros, so that the statements are literals
 // built at compile time.
 macro_rules! addresses_list {
-    () => {
-        "SELECT CAST(0 AS BIGINT) AS section, id AS k1, CAST(0 AS BIGINT) AS k2, id AS n1, created_at AS n2, label AS t1, line1 AS t2, \
-         line2 AS t3, city AS t4, postal_code AS t5, region AS t6, country AS t7 FROM addresses WHERE customer_id = $1"
+    ($customer:literal) => {
+        concat!(
+            "SELECT CAST(0 AS BIGINT) AS section, id AS k1, CAST(0 AS BIGINT) AS k2, id AS n1, created_at AS n2, label AS t1, line1 AS t2, \
+             line2 AS t3, city AS t4, postal_code AS t5, region AS t6, country AS t7 FROM addresses WHERE customer_id = ", $customer
+        )
     };
 }
 macro_rules! orders_list {
-    () => {
-        "SELECT 1 AS section, -placed_at AS k1, -id AS k2, placed_at AS n1, total_cents AS n2, order_number AS t1, \
-         status AS t2, currency AS t3, items_summary AS t4, NULL AS t5, NULL AS t6, NULL AS t7 \
-         FROM orders WHERE customer_id = $1"
+    ($customer:literal) => {
+        concat!(
+            "SELECT 1 AS section, -placed_at AS k1, -id AS k2, placed_at AS n1, total_cents AS n2, order_number AS t1, \
+             status AS t2, currency AS t3, items_summary AS t4, NULL AS t5, NULL AS t6, NULL AS t7 \
+             FROM orders WHERE customer_id = ", $customer
+        )
     };
 }
 macro_rules! tickets_list {
-    () => {
-        "SELECT 2 AS section, -opened_at AS k1, -id AS k2, opened_at AS n1, 0 AS n2, reference AS t1, \
-         channel AS t2, subject AS t3, status AS t4, NULL AS t5, NULL AS t6, NULL AS t7 \
-         FROM support_tickets WHERE customer_id = $1"
+    ($customer:literal) => {
+        concat!(
+            "SELECT 2 AS section, -opened_at AS k1, -id AS k2, opened_at AS n1, 0 AS n2, reference AS t1, \
+             channel AS t2, subject AS t3, status AS t4, NULL AS t5, NULL AS t6, NULL AS t7 \
+             FROM support_tickets WHERE customer_id = ", $customer
+        )
     };
 }
 macro_rules! preferences_list {
-    () => {
-        "SELECT 3 AS section, 0 AS k1, 0 AS k2, updated_at AS n1, enabled AS n2, topic AS t1, channel AS t2, \
-         NULL AS t3, NULL AS t4, NULL AS t5, NULL AS t6, NULL AS t7 FROM communication_preferences WHERE customer_id = $1"
+    ($customer:literal) => {
+        concat!(
+            "SELECT 3 AS section, 0 AS k1, 0 AS k2, updated_at AS n1, enabled AS n2, topic AS t1, channel AS t2, \
+             NULL AS t3, NULL AS t4, NULL AS t5, NULL AS t6, NULL AS t7 FROM communication_preferences WHERE customer_id = ", $customer
+        )
     };
 }
 /// The page size is a literal: see [`RECORDS_FIRST_PAGE`].
 macro_rules! activity_list {
-    ($offset:literal) => {
+    ($customer:literal, $offset:literal) => {
         concat!(
             "SELECT 4 AS section, -occurred_at AS k1, -id AS k2, occurred_at AS n1, 0 AS n2, kind AS t1, \
              detail AS t2, ip AS t3, user_agent AS t4, NULL AS t5, NULL AS t6, NULL AS t7 \
              FROM (SELECT id, occurred_at, kind, detail, ip, user_agent FROM activity_events \
-             WHERE customer_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT ",
+             WHERE customer_id = ",
+            $customer,
+            " ORDER BY occurred_at DESC, id DESC LIMIT ",
             activity_page_size!(),
             $offset,
             ") AS page"
@@ -357,8 +380,8 @@ macro_rules! activity_list {
 macro_rules! records_union {
     ($offset:literal) => {
         concat!(
-            addresses_list!(), " UNION ALL ", orders_list!(), " UNION ALL ", tickets_list!(), " UNION ALL ",
-            preferences_list!(), " UNION ALL ", activity_list!($offset), " ORDER BY section, k1, k2, t1, t2"
+            addresses_list!("$1"), " UNION ALL ", orders_list!("$1"), " UNION ALL ", tickets_list!("$1"), " UNION ALL ",
+            preferences_list!("$1"), " UNION ALL ", activity_list!("$1", $offset), " ORDER BY section, k1, k2, t1, t2"
         )
     };
 }
@@ -372,16 +395,45 @@ macro_rules! records_union {
 const RECORDS_FIRST_PAGE: &str = records_union!("");
 /// Any later page of activity: planned per call, and rare.
 const RECORDS_LATER_PAGE: &str = records_union!(" OFFSET $2");
+/// PostgreSQL, the signed-in page with the first page of activity, as nearly every visit asks
+/// for it: the session, the customer's header and every list in one statement, one round trip
+/// where there were two. On this machine each statement's wake-up of the database process cost
+/// more than its execution. The header comes first as two rows of the lists' shape (sections -2
+/// and -1, so they sort first): the session and the customer's sealed texts, then the dates,
+/// counts and key; the key as hex and the nullable times as text, since those columns hold
+/// texts. No live session, no rows: every list asks for the customer of the session found.
+const FIRST_PAGE_BY_SESSION: &str = concat!(
+    "WITH s AS (SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
+     FROM sessions WHERE id_hash = $1) \
+     SELECT CAST(-2 AS BIGINT) AS section, s.customer_id AS k1, s.created_at AS k2, s.last_seen_at AS n1, \
+     s.absolute_expires_at AS n2, s.stage AS t1, c.public_id AS t2, c.email AS t3, c.full_name AS t4, c.phone AS t5, \
+     c.date_of_birth AS t6, c.preferred_language AS t7 FROM s JOIN customers c ON c.id = s.customer_id \
+     UNION ALL SELECT -1, c.created_at, ",
+    header_counts!(),
+    ", k.master_id, encode(k.wrapped, 'hex'), CAST(c.email_verified_at AS TEXT), CAST(c.totp_enabled_at AS TEXT), \
+     CAST(s.reauthenticated_at AS TEXT), NULL, NULL \
+     FROM s JOIN customers c ON c.id = s.customer_id JOIN customer_keys k ON k.customer_id = c.id UNION ALL ",
+    addresses_list!("(SELECT customer_id FROM s)"),
+    " UNION ALL ",
+    orders_list!("(SELECT customer_id FROM s)"),
+    " UNION ALL ",
+    tickets_list!("(SELECT customer_id FROM s)"),
+    " UNION ALL ",
+    preferences_list!("(SELECT customer_id FROM s)"),
+    " UNION ALL ",
+    activity_list!("(SELECT customer_id FROM s)", ""),
+    " ORDER BY section, k1, k2, t1, t2"
+);
 /// SQLite: one statement per list. A statement there is a hand-off to the connection's thread,
 /// not a round trip, and the union, sorting every list's rows together, cost more than the
 /// hand-offs it saved (measured: about 190 µs against 125 µs for the five).
 const SQLITE_LISTS: [&str; 4] = [
-    concat!(addresses_list!(), " ORDER BY id"),
-    concat!(orders_list!(), " ORDER BY placed_at DESC, id DESC"),
-    concat!(tickets_list!(), " ORDER BY opened_at DESC, id DESC"),
-    concat!(preferences_list!(), " ORDER BY topic, channel"),
+    concat!(addresses_list!("$1"), " ORDER BY id"),
+    concat!(orders_list!("$1"), " ORDER BY placed_at DESC, id DESC"),
+    concat!(tickets_list!("$1"), " ORDER BY opened_at DESC, id DESC"),
+    concat!(preferences_list!("$1"), " ORDER BY topic, channel"),
 ];
-const SQLITE_ACTIVITY: &str = concat!(activity_list!(" OFFSET $2"), " ORDER BY occurred_at DESC, id DESC");
+const SQLITE_ACTIVITY: &str = concat!(activity_list!("$1", " OFFSET $2"), " ORDER BY occurred_at DESC, id DESC");
 
 type Text = Option<String>;
 type RecordRow = (i64, i64, i64, i64, i64, Text, Text, Text, Text, Text, Text, Text);

@@ -257,6 +257,12 @@ async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
         let by_id = profile::my_data(&portal, id, Lang::Es, page).await.unwrap();
         assert_eq!(format!("{signed_in:?}"), format!("{by_id:?}"), "page {page}");
     }
+    // Empty optional fields (on PostgreSQL the first page's header carries them by position).
+    assert!(format!("{:?}", read(vera.clone(), 0).await.unwrap().1).contains("+34"), "the phone is shown");
+    set_fields(&portal, id, &[("phone", None), ("date_of_birth", None)]).await;
+    let (_, without) = read(vera.clone(), 0).await.expect("a live session reads its page");
+    assert_eq!(format!("{without:?}"), format!("{:?}", profile::my_data(&portal, id, Lang::Es, 0).await.unwrap()));
+    assert!(!format!("{without:?}").contains("+34"), "the phone is gone");
     match portal.store.backend() {
         Backend::Postgres => {
             let native = portal.store.native_postgres().expect("PostgreSQL has a native pool");

@@ -1,16 +1,20 @@
-//! The two reads of a "My data" page, on either kind of connection a page may hold: sqlx's
-//! `Any` one (SQLite, and the page read by a customer's id) or PostgreSQL's own (the signed-in
-//! page on PostgreSQL, see `Store::native_postgres`). The statements are the same; only the
-//! driver that reads their rows differs.
+//! The reads of a "My data" page, on either kind of connection a page may hold: sqlx's `Any`
+//! one (SQLite, and the page read by a customer's id) or PostgreSQL's own (the signed-in page on
+//! PostgreSQL, see `Store::native_postgres`). The statements are the same; only the driver that
+//! reads their rows differs.
 
 use sqlx::{AnyConnection, FromRow, PgConnection, Row};
 
 use super::{
-    ACTIVITY_PAGE_SIZE, HEADER_BY_SESSION, HEADER_COLUMNS, HeaderRow, RECORDS_FIRST_PAGE, RECORDS_LATER_PAGE, RecordRow,
-    SQLITE_ACTIVITY, SQLITE_LISTS,
+    ACTIVITY_PAGE_SIZE, FIRST_PAGE_BY_SESSION, HEADER_BY_SESSION, HEADER_COLUMNS, HeaderRow, RECORDS_FIRST_PAGE, RECORDS_LATER_PAGE,
+    RecordRow, SQLITE_ACTIVITY, SQLITE_LISTS, activity_events, activity_page_in_range,
 };
 use crate::identity::session::{SessionRow, Upkeep};
-use crate::{Backend, Result};
+use crate::{Backend, Error, Result};
+
+/// What a page reads for a session: the customer's header, the session's own columns, the
+/// activity page shown (the one asked for, kept within range) and the record rows.
+pub(super) type PageRows = (HeaderRow, SessionRow, i64, Vec<RecordRow>);
 
 pub(super) trait PageReads: Upkeep {
     /// The header of the customer the session with this id hash belongs to, and the session's
@@ -19,6 +23,11 @@ pub(super) trait PageReads: Upkeep {
 
     /// The record lists, with the activity page asked for (already within range).
     fn record_rows(&mut self, backend: Backend, customer_id: i64, activity_page: i64) -> impl Future<Output = Result<Vec<RecordRow>>> + Send;
+
+    /// Everything the page shows for the session with this id hash; None when there is no such
+    /// session. Nothing is checked here but that the session exists: the caller decides whether
+    /// it is live before anything read is opened or shown.
+    fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> impl Future<Output = Result<Option<PageRows>>> + Send;
 }
 
 /// The same body for either driver.
@@ -34,6 +43,14 @@ macro_rules! header_by_session {
             Ok(Some((HeaderRow::from_row(&row)?, session)))
         }
     };
+}
+
+/// The header first, then the lists: two statements.
+async fn in_two_reads<C: PageReads>(conn: &mut C, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
+    let Some((header, session)) = conn.header_by_session(id_hash).await? else { return Ok(None) };
+    let activity_page = activity_page_in_range(activity_page, activity_events(&header));
+    let rows = conn.record_rows(backend, session.0, activity_page).await?;
+    Ok(Some((header, session, activity_page, rows)))
 }
 
 /// PostgreSQL's one statement for every list, on either driver.
@@ -64,6 +81,10 @@ impl PageReads for AnyConnection {
             }
         })
     }
+
+    async fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
+        in_two_reads(self, backend, id_hash, activity_page).await
+    }
 }
 
 impl PageReads for PgConnection {
@@ -71,5 +92,80 @@ impl PageReads for PgConnection {
 
     async fn record_rows(&mut self, _: Backend, customer_id: i64, activity_page: i64) -> Result<Vec<RecordRow>> {
         Ok(union_rows!(&mut *self, customer_id, activity_page))
+    }
+
+    /// The first page of activity in one statement ([`FIRST_PAGE_BY_SESSION`]); a later one,
+    /// which needs the activity total to stay in range, in two.
+    async fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
+        if activity_page > 0 {
+            return in_two_reads(self, backend, id_hash, activity_page).await;
+        }
+        let rows: Vec<RecordRow> = sqlx::query_as(FIRST_PAGE_BY_SESSION).bind(id_hash).fetch_all(&mut *self).await?;
+        Ok(first_page(rows)?.map(|(header, session, rows)| (header, session, 0, rows)))
+    }
+}
+
+/// [`FIRST_PAGE_BY_SESSION`]'s rows taken apart: its two header rows (sections -2 and -1, which
+/// sort first) as the header and the session, and the record rows after them. No header rows,
+/// no session (and then no record rows either).
+fn first_page(mut rows: Vec<RecordRow>) -> Result<Option<(HeaderRow, SessionRow, Vec<RecordRow>)>> {
+    if rows.len() < 2 || rows[0].0 != -2 || rows[1].0 != -1 {
+        return Ok(None);
+    }
+    let records = rows.split_off(2);
+    let mut header = rows.into_iter();
+    let (Some(a), Some(b)) = (header.next(), header.next()) else { return Ok(None) };
+    let (_, customer_id, session_created, last_seen, absolute_expires, stage, public_id, email, full_name, phone, dob, language) = a;
+    let (_, created_at, activity, recovery_left, bits, master_id, wrapped, verified_at, totp_at, reauthenticated_at, _, _) = b;
+    let text = |t: Option<String>| t.ok_or(Error::Internal("a header column is missing"));
+    let header: HeaderRow = (
+        text(public_id)?,
+        created_at,
+        time(verified_at)?,
+        time(totp_at)?,
+        text(email)?,
+        text(full_name)?,
+        phone,
+        dob,
+        text(language)?,
+        unhex(&text(wrapped)?)?,
+        text(master_id)?,
+        activity,
+        recovery_left,
+        bits,
+    );
+    let session: SessionRow = (customer_id, text(stage)?, session_created, last_seen, absolute_expires, time(reauthenticated_at)?);
+    Ok(Some((header, session, records)))
+}
+
+/// A nullable time the statement sent as text.
+fn time(t: Option<String>) -> Result<Option<i64>> {
+    t.map(|t| t.parse().map_err(|_| Error::Internal("a header time is not a number"))).transpose()
+}
+
+/// PostgreSQL's `encode(…, 'hex')` back to bytes.
+fn unhex(hex: &str) -> Result<Vec<u8>> {
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Ok(c - b'0'),
+        b'a'..=b'f' => Ok(c - b'a' + 10),
+        _ => Err(Error::Internal("a key is not hex")),
+    };
+    let bytes = hex.as_bytes();
+    if bytes.len() % 2 != 0 {
+        return Err(Error::Internal("a key is not hex"));
+    }
+    bytes.chunks_exact(2).map(|pair| Ok((digit(pair[0])? << 4) | digit(pair[1])?)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unhex;
+
+    #[test]
+    fn hex_comes_back_as_the_bytes_it_was() {
+        assert_eq!(unhex("00ff10a7").unwrap(), vec![0x00, 0xff, 0x10, 0xa7]);
+        assert_eq!(unhex("").unwrap(), Vec::<u8>::new());
+        assert!(unhex("abc").is_err());
+        assert!(unhex("zz").is_err());
     }
 }
