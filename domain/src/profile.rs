@@ -397,11 +397,11 @@ const RECORDS_FIRST_PAGE: &str = records_union!("");
 const RECORDS_LATER_PAGE: &str = records_union!(" OFFSET $2");
 /// PostgreSQL, the signed-in page with the first page of activity, as nearly every visit asks
 /// for it: the session, the customer's header and every list in one statement, one round trip
-/// where there were two. On this machine each statement's wake-up of the database process cost
-/// more than its execution. The header comes first as two rows of the lists' shape (sections -2
-/// and -1, so they sort first): the session and the customer's sealed texts, then the dates,
-/// counts and key; the key as hex and the nullable times as text, since those columns hold
-/// texts. No live session, no rows: every list asks for the customer of the session found.
+/// where there were two (each a wake-up of the database process, and a network round trip where
+/// the database runs on another host). The header comes first as two rows of the lists' shape
+/// (sections -2 and -1, so they sort first): the session and the customer's sealed texts, then
+/// the dates, counts and key; the key as hex and the nullable times as text, since those columns
+/// hold texts. No session, no rows: every list asks for the customer of the session found.
 const FIRST_PAGE_BY_SESSION: &str = concat!(
     "WITH s AS (SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
      FROM sessions WHERE id_hash = $1) \
