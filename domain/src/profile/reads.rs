@@ -143,7 +143,8 @@ fn time(t: Option<String>) -> Result<Option<i64>> {
     t.map(|t| t.parse().map_err(|_| Error::Internal("a header time is not a number"))).transpose()
 }
 
-/// PostgreSQL's `encode(…, 'hex')` back to bytes.
+/// PostgreSQL's `encode(…, 'hex')` back to bytes. Hex rather than base64, the project's usual
+/// text for bytes: PostgreSQL's base64 breaks lines every 76 characters.
 fn unhex(hex: &str) -> Result<Vec<u8>> {
     let digit = |c: u8| match c {
         b'0'..=b'9' => Ok(c - b'0'),
