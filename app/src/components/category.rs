@@ -13,18 +13,18 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
     let mut category = category;
     let table = category.table.take();
     let key = category.key.clone();
-    let heading_id = format!("cat-{key}-title");
+    let heading_id = ["cat-", key.as_str(), "-title"].concat();
     let labelled_by = heading_id.clone();
     let none = t(lang, "value.none");
     view! {
-        <section class="category card" id=format!("cat-{key}") data-category=key.clone() aria-labelledby=labelled_by>
+        <section class="category card" id=["cat-", key.as_str()].concat() data-category=key.clone() aria-labelledby=labelled_by>
             <h2 id=heading_id>{category.title.clone()}</h2>
             {(!category.fields.is_empty()).then(|| view! {
                 <dl class="fields">
                     {category.fields.into_iter().map(|(k, v)| {
                         let label = t_in(lang, "field.", &k);
                         let correct = k == "date_of_birth";
-                        let change = EDITABLE.contains(&k.as_str()).then(|| format!("/change/{k}"));
+                        let change = EDITABLE.contains(&k.as_str()).then(|| ["/change/", k.as_str()].concat());
                         view! {
                             <div class="field-row" data-field=k>
                                 <dt>{label}</dt>
@@ -50,7 +50,7 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
             })}
             {table.map(|table| view! { <DataTable table=table title=category.title.clone() category=key.clone()/> })}
             <p class="dispute">
-                <a href=format!("/requests/new?subject={key}")>
+                <a href=["/requests/new?subject=", key.as_str()].concat()>
                     {t(lang, "request.dispute_link")}
                     <span class="visually-hidden">" " {category.title.clone()}</span>
                 </a>
@@ -77,7 +77,7 @@ pub fn CategorySection(category: CategoryView) -> impl IntoView {
                                         <li>
                                             {r.name.clone()}
                                             " ("
-                                            {term(lang, &format!("role_{}", r.role))}
+                                            {term(lang, &["role_", r.role.as_str()].concat())}
                                             ", "
                                             {r.country.clone()}
                                             ")"
