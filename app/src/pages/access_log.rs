@@ -13,23 +13,23 @@ use crate::i18n::{Lang, t, term, use_lang};
 #[component]
 pub fn AccessLogPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(|| (), |_| access_log());
+    // An island page: this component runs on the server only, once per request, so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match access_log().await {
+            Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(lang, "access.none")}</p> }.into_any(),
+            Ok(rows) => view! { <AccessTable rows=rows/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     view! {
         <Title text=format!("{} · Custodia", t(lang, "access.title"))/>
         <section class="card">
             <p class="aside"><a href="/my-data">{t(lang, "change.back")}</a></p>
             <h1 id="access-title">{t(lang, "access.title")}</h1>
             <p class="lead">{t(lang, "access.lead")}</p>
-            <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(rows) if rows.is_empty() => view! { <p class="empty">{t(lang, "access.none")}</p> }.into_any(),
-                        Ok(rows) => view! { <AccessTable rows=rows/> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(e) => view! { <Failure error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {body}
         </section>
     }
 }

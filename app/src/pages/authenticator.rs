@@ -19,7 +19,16 @@ use crate::i18n::{error_for, message, t, use_lang};
 #[component]
 pub fn AuthenticatorPage() -> impl IntoView {
     let lang = use_lang();
-    let data = Resource::new(|| (), |_| authenticator_page());
+    // An island page: this component runs on the server only, once per request, so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match authenticator_page().await {
+            Ok(None) => view! { <ProveItIsYou/> }.into_any(),
+            Ok(Some(key)) => view! { <AddNewApp key=key/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     let code = outcome();
     // Problems of one input show beside it; anything else (a lock, an outage) above the form.
     let notice = Signal::derive(move || code.get().filter(|c| !c.contains('.')).map(|c| (message(lang, &c), true)));
@@ -29,16 +38,7 @@ pub fn AuthenticatorPage() -> impl IntoView {
             <p class="aside"><a href="/sessions">{t(lang, "sessions.title")}</a></p>
             <h1 id="authenticator-title">{t(lang, "authenticator.title")}</h1>
             <Notice message=notice/>
-            <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(None) => view! { <ProveItIsYou/> }.into_any(),
-                        Ok(Some(key)) => view! { <AddNewApp key=key/> }.into_any(),
-                        Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                        Err(e) => view! { <Failure error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {body}
         </section>
     }
 }

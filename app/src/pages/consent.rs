@@ -3,7 +3,6 @@ use leptos::prelude::*;
 use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
 use super::outcome;
 use crate::api::AppError;
@@ -18,22 +17,19 @@ use crate::i18n::{message, t, term, use_lang};
 #[component]
 pub fn ConsentPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    // The outcome and the purpose are the key: after a press the hydrated app navigates here
-    // with them, and the choices must be read again.
-    let key = move || (query.read().get("e"), query.read().get("p"));
-    let data = Resource::new(key, |_| consent_center());
+    // An island page: this component runs on the server only, once per request (a press on
+    // the page is a form post answered by a redirect back here, a new request), so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match consent_center().await {
+            Ok(v) => view! { <Consent data=v/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     view! {
         <Title text=format!("{} · Custodia", t(lang, "consent.title"))/>
-        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <Consent data=v/> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {body}
     }
 }
 

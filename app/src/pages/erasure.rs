@@ -3,7 +3,6 @@ use leptos::prelude::*;
 use crate::components::failure::Failure;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_query_map;
 
 use super::outcome;
 use crate::api::AppError;
@@ -18,19 +17,18 @@ use crate::i18n::{message, t, use_lang};
 #[component]
 pub fn ErasurePage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let data = Resource::new(move || query.read().get("e"), |_| erasure_preview());
+    // An island page: this component runs on the server only, once per request, so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match erasure_preview().await {
+            Ok(v) => view! { <Erasure data=v/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     view! {
         <Title text=format!("{} · Custodia", t(lang, "erasure.title"))/>
-        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <Erasure data=v/> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {body}
     }
 }
 

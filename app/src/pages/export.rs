@@ -19,19 +19,18 @@ use crate::i18n::{message, t, use_lang};
 #[component]
 pub fn ExportPage() -> impl IntoView {
     let lang = use_lang();
-    let query = use_query_map();
-    let data = Resource::new(move || query.read().get("e"), |_| export_status());
+    // An island page: this component runs on the server only, once per request, so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match export_status().await {
+            Ok(v) => view! { <Export data=v/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     view! {
         <Title text=format!("{} · Custodia", t(lang, "export.title"))/>
-        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(v) => view! { <Export data=v/> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {body}
     }
 }
 

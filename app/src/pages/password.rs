@@ -15,18 +15,18 @@ use crate::i18n::{error_for, message, t, use_lang};
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let lang = use_lang();
-    let allowed = Resource::new(|| (), |_| password_page());
+    // An island page: this component runs on the server only, once per request, so it awaits
+    // the server function itself (as "My data" does) rather than through a resource.
+    let body = Suspend::new(async move {
+        match password_page().await {
+            Ok(()) => view! { <PasswordForm/> }.into_any(),
+            Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
+            Err(e) => view! { <Failure error=e/> }.into_any(),
+        }
+    });
     view! {
         <Title text=format!("{} · Custodia", t(lang, "password.title"))/>
-        <Suspense fallback=move || view! { <p>{t(lang, "page.loading")}</p> }>
-            {move || Suspend::new(async move {
-                match allowed.await {
-                    Ok(()) => view! { <PasswordForm/> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! { <Redirect path="/sign-in?e=expired"/> }.into_any(),
-                    Err(e) => view! { <Failure error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {body}
     }
 }
 
