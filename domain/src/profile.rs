@@ -186,8 +186,8 @@ impl Outstanding {
 
 /// "My data" of the customer signed in with session `token`, with the session; None when the
 /// token stands for no live, fully signed-in session, and then nothing of any customer is
-/// opened. It reads on a connection of its own, given back before it returns; on PostgreSQL
-/// one of the native pool's (see [`Store::native_postgres`](crate::Store::native_postgres)).
+/// opened. It reads on a connection of its own, given back before it returns: one of the
+/// backend's native pool (see [`Store::native_postgres`](crate::Store::native_postgres)).
 #[tracing::instrument(name = "profile.my_data", skip_all)]
 pub async fn signed_in(
     portal: &Portal,
@@ -197,9 +197,12 @@ pub async fn signed_in(
     activity_page: i64,
 ) -> Result<Option<(Session, MyData)>> {
     let Some(id_hash) = session::id_hash_of(token) else { return Ok(None) };
-    match portal.store.native_postgres() {
-        Some(pool) => read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await,
-        None => read_signed_in(&mut *portal.store.reader().await?, portal, catalogue, id_hash, lang, activity_page).await,
+    if let Some(pool) = portal.store.native_postgres() {
+        read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await
+    } else if let Some(pool) = portal.store.native_sqlite() {
+        read_signed_in(&mut *pool.acquire().await?, portal, catalogue, id_hash, lang, activity_page).await
+    } else {
+        read_signed_in(&mut *portal.store.reader().await?, portal, catalogue, id_hash, lang, activity_page).await
     }
 }
 

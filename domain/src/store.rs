@@ -1,7 +1,7 @@
 //! The database: one sqlx `Any` pool over SQLite or PostgreSQL, chosen by URL at run time.
 //! Every query is written once in portable SQL with `$n` placeholders; the few statements that
-//! must differ ask [`Store::backend`]. On PostgreSQL a second, native pool serves the one read
-//! that every signed-in page makes ([`Store::native_postgres`]).
+//! must differ ask [`Store::backend`]. A second pool on the backend's own driver serves the one
+//! read that every signed-in page makes ([`Store::native_postgres`], [`Store::native_sqlite`]).
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::pool::PoolConnectionMetadata;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
 use crate::Result;
@@ -43,6 +44,8 @@ pub struct Store {
     /// time on "My data"). Used only where a page reads many rows; see
     /// [`native_postgres`](Self::native_postgres).
     native: Option<PgPool>,
+    /// SQLite's counterpart, for the same reason: the `Any` layer's copy of every row.
+    native_sqlite: Option<SqlitePool>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -101,18 +104,10 @@ impl Store {
                     // A SQLite connection lives in this process and cannot go stale, so the ping
                     // sqlx sends on every acquire by default only costs a thread hand-off.
                     .test_before_acquire(false)
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            // WAL lets readers run beside the writer; busy_timeout makes a second
-                            // writer wait instead of failing; foreign keys are off by default.
-                            conn.execute(
-                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
+                    .after_connect(|conn, _| Box::pin(async move {
+                        conn.execute(SQLITE_SETTINGS).await?;
+                        Ok(())
+                    }))
                     .connect(&url)
                     .await?
             }
@@ -124,6 +119,21 @@ impl Store {
                     .connect(&url)
                     .await?
             }
+        };
+        let native_sqlite = match backend {
+            // Opened on first use, like PostgreSQL's below; the same settings as the `Any` pool's.
+            Backend::Sqlite => Some(
+                SqlitePoolOptions::new()
+                    .max_connections(pool.options().get_max_connections())
+                    .acquire_timeout(Duration::from_secs(10))
+                    .test_before_acquire(false)
+                    .after_connect(|conn, _| Box::pin(async move {
+                        conn.execute(SQLITE_SETTINGS).await?;
+                        Ok(())
+                    }))
+                    .connect_lazy_with(SqliteConnectOptions::from_str(&url)?),
+            ),
+            Backend::Postgres => None,
         };
         let native = match backend {
             Backend::Sqlite => None,
@@ -138,7 +148,7 @@ impl Store {
                     .connect_lazy_with(PgConnectOptions::from_str(&url)?),
             ),
         };
-        Ok(Store { pool, backend, native })
+        Ok(Store { pool, backend, native, native_sqlite })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -171,6 +181,11 @@ impl Store {
         self.native.as_ref()
     }
 
+    /// SQLite's native pool, None on PostgreSQL; as [`native_postgres`](Self::native_postgres).
+    pub fn native_sqlite(&self) -> Option<&SqlitePool> {
+        self.native_sqlite.as_ref()
+    }
+
     /// A pool of its own over the same database, with the same settings and at most
     /// `connections` open, for a serving thread that runs its own scheduler: a PostgreSQL
     /// connection's socket belongs to the thread that opened it, so sharing one pool between
@@ -186,6 +201,7 @@ impl Store {
                 native: self.native.as_ref().map(|native| {
                     native.options().clone().max_connections(connections.max(1)).connect_lazy_with((*native.connect_options()).clone())
                 }),
+                native_sqlite: None,
             },
         }
     }
@@ -224,8 +240,16 @@ impl Store {
         if let Some(native) = &self.native {
             native.close().await;
         }
+        if let Some(native) = &self.native_sqlite {
+            native.close().await;
+        }
     }
 }
+
+/// Every SQLite connection's settings, on either pool: WAL lets readers run beside the writer;
+/// busy_timeout makes a second writer wait instead of failing; foreign keys are off by default.
+const SQLITE_SETTINGS: &str =
+    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;";
 
 /// Whether a PostgreSQL connection taken from a pool can be used. sqlx pings before every
 /// acquire by default: a round trip per query. Under load a connection is back in use within

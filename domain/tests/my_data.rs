@@ -239,8 +239,8 @@ async fn the_signed_in_read_shows_only_the_sessions_own_customer(portal: Portal)
 
 /// The signed-in read is the page read by the customer's id, every list, row and column, on the
 /// first page, a later one and pages out of range; and a session stays readable up to the last
-/// second of its idle limit, not one second more. On PostgreSQL the signed-in read goes through
-/// the native pool and the read by id through sqlx's `Any` driver, so this compares the two.
+/// second of its idle limit, not one second more. The signed-in read goes through the backend's
+/// native pool and the read by id through sqlx's `Any` driver, so this compares the two.
 async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
     let read = |token: String, page: i64| {
         let portal = portal.clone();
@@ -269,8 +269,13 @@ async fn the_signed_in_read_is_the_page_read_by_id(portal: Portal) {
         Backend::Postgres => {
             let native = portal.store.native_postgres().expect("PostgreSQL has a native pool");
             assert!(native.size() > 0, "the signed-in read did not use the native pool");
+            assert!(portal.store.native_sqlite().is_none());
         }
-        Backend::Sqlite => assert!(portal.store.native_postgres().is_none()),
+        Backend::Sqlite => {
+            assert!(portal.store.native_postgres().is_none());
+            let native = portal.store.native_sqlite().expect("SQLite has a native pool");
+            assert!(native.size() > 0, "the signed-in read did not use the native pool");
+        }
     }
     let data = read(vera.clone(), 0).await.unwrap().1;
     for key in ["addresses", "orders", "support", "preferences", "activity"] {

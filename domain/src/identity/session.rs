@@ -157,7 +157,8 @@ pub(crate) async fn end_all_but(tx: &mut Tx, customer_id: i64, keep: &str) -> Re
 }
 
 /// The writes a look-up of a session may make, on whichever kind of connection the page holds:
-/// sqlx's `Any` one, or PostgreSQL's own for "My data" (`Store::native_postgres`).
+/// sqlx's `Any` one, or the backend's own for "My data" (`Store::native_postgres`,
+/// `Store::native_sqlite`).
 pub(crate) trait Upkeep: Send {
     /// Ends the session (it expired).
     fn end(&mut self, id_hash: &str) -> impl Future<Output = Result<()>> + Send;
@@ -183,6 +184,7 @@ macro_rules! upkeep_on {
 }
 upkeep_on!(AnyConnection);
 upkeep_on!(sqlx::PgConnection);
+upkeep_on!(sqlx::SqliteConnection);
 
 /// Keeps a value to be shown once to this session (recovery codes), sealed to the session.
 pub(crate) async fn put_reveal(tx: &mut Tx, portal: &Portal, id_hash: &str, text: &str) -> Result<()> {

@@ -1,9 +1,9 @@
-//! The reads of a "My data" page, on either kind of connection a page may hold: sqlx's `Any`
-//! one (SQLite, and the page read by a customer's id) or PostgreSQL's own (the signed-in page on
-//! PostgreSQL, see `Store::native_postgres`). The statements are the same; only the driver that
-//! reads their rows differs.
+//! The reads of a "My data" page, on any kind of connection a page may hold: sqlx's `Any` one
+//! (the page read by a customer's id) or the backend's own (the signed-in page, see
+//! `Store::native_postgres` and `Store::native_sqlite`). The statements are the same; only the
+//! driver that reads their rows differs.
 
-use sqlx::{AnyConnection, FromRow, PgConnection, Row};
+use sqlx::{AnyConnection, FromRow, PgConnection, Row, SqliteConnection};
 
 use super::{
     ACTIVITY_PAGE_SIZE, FIRST_PAGE_BY_SESSION, HEADER_BY_SESSION, HEADER_COLUMNS, HeaderRow, RECORDS_FIRST_PAGE, RECORDS_LATER_PAGE,
@@ -64,22 +64,39 @@ macro_rules! union_rows {
     };
 }
 
+/// SQLite's statements, one per list, on either driver.
+macro_rules! sqlite_rows {
+    ($conn:expr, $customer_id:expr, $activity_page:expr) => {{
+        let mut rows = Vec::new();
+        for sql in SQLITE_LISTS {
+            rows.extend(sqlx::query_as::<_, RecordRow>(sql).bind($customer_id).fetch_all(&mut *$conn).await?);
+        }
+        let offset = $activity_page * ACTIVITY_PAGE_SIZE;
+        rows.extend(sqlx::query_as::<_, RecordRow>(SQLITE_ACTIVITY).bind($customer_id).bind(offset).fetch_all(&mut *$conn).await?);
+        rows
+    }};
+}
+
 impl PageReads for AnyConnection {
     header_by_session!();
 
     async fn record_rows(&mut self, backend: Backend, customer_id: i64, activity_page: i64) -> Result<Vec<RecordRow>> {
         Ok(match backend {
             Backend::Postgres => union_rows!(&mut *self, customer_id, activity_page),
-            Backend::Sqlite => {
-                let mut rows = Vec::new();
-                for sql in SQLITE_LISTS {
-                    rows.extend(sqlx::query_as::<_, RecordRow>(sql).bind(customer_id).fetch_all(&mut *self).await?);
-                }
-                let offset = activity_page * ACTIVITY_PAGE_SIZE;
-                rows.extend(sqlx::query_as::<_, RecordRow>(SQLITE_ACTIVITY).bind(customer_id).bind(offset).fetch_all(&mut *self).await?);
-                rows
-            }
+            Backend::Sqlite => sqlite_rows!(self, customer_id, activity_page),
         })
+    }
+
+    async fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
+        in_two_reads(self, backend, id_hash, activity_page).await
+    }
+}
+
+impl PageReads for SqliteConnection {
+    header_by_session!();
+
+    async fn record_rows(&mut self, _: Backend, customer_id: i64, activity_page: i64) -> Result<Vec<RecordRow>> {
+        Ok(sqlite_rows!(self, customer_id, activity_page))
     }
 
     async fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
