@@ -43,7 +43,7 @@ pub struct Store {
     /// it reads into rows of its own, each text a second time (measured: 7 % of the server's
     /// time on "My data"). Used only where a page reads many rows; see
     /// [`native_postgres`](Self::native_postgres).
-    native: Option<PgPool>,
+    native_postgres: Option<PgPool>,
     /// SQLite's counterpart, for the same reason: the `Any` layer's copy of every row.
     native_sqlite: Option<SqlitePool>,
 }
@@ -135,7 +135,7 @@ impl Store {
             ),
             Backend::Postgres => None,
         };
-        let native = match backend {
+        let native_postgres = match backend {
             Backend::Sqlite => None,
             // Opened on first use; the `Any` pool above has just shown the URL reaches the
             // database.
@@ -148,7 +148,7 @@ impl Store {
                     .connect_lazy_with(PgConnectOptions::from_str(&url)?),
             ),
         };
-        Ok(Store { pool, backend, native, native_sqlite })
+        Ok(Store { pool, backend, native_postgres, native_sqlite })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -178,7 +178,7 @@ impl Store {
     /// also write or read more use both. A page takes a connection from one pool at a time:
     /// one holding a connection must never wait for a second.
     pub fn native_postgres(&self) -> Option<&PgPool> {
-        self.native.as_ref()
+        self.native_postgres.as_ref()
     }
 
     /// SQLite's native pool, None on PostgreSQL; as [`native_postgres`](Self::native_postgres).
@@ -198,7 +198,7 @@ impl Store {
             Backend::Postgres => Store {
                 pool: self.pool.options().clone().max_connections(connections.max(1)).connect_lazy_with((*self.pool.connect_options()).clone()),
                 backend: self.backend,
-                native: self.native.as_ref().map(|native| {
+                native_postgres: self.native_postgres.as_ref().map(|native| {
                     native.options().clone().max_connections(connections.max(1)).connect_lazy_with((*native.connect_options()).clone())
                 }),
                 native_sqlite: None,
@@ -237,7 +237,7 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
-        if let Some(native) = &self.native {
+        if let Some(native) = &self.native_postgres {
             native.close().await;
         }
         if let Some(native) = &self.native_sqlite {
