@@ -208,8 +208,8 @@ pub async fn signed_in(
 
 /// Every query is a hand-off to the database (on SQLite, to the connection's thread and back),
 /// so the session, the customer's row, the counts and [`Outstanding`] come in one, and the
-/// record lists in another; on PostgreSQL the first page of activity comes with them in one
-/// ([`FIRST_PAGE_BY_SESSION`]).
+/// record lists in another; the first page of activity, nearly every visit's, comes with them
+/// in one ([`first_page_by_session!`]).
 async fn read_signed_in<C: PageReads>(
     conn: &mut C,
     portal: &Portal,
@@ -407,38 +407,53 @@ macro_rules! records_union {
 const RECORDS_FIRST_PAGE: &str = records_union!("");
 /// Any later page of activity: planned per call, and rare.
 const RECORDS_LATER_PAGE: &str = records_union!(" OFFSET $2");
-/// PostgreSQL, the signed-in page with the first page of activity, as nearly every visit asks
-/// for it: the session, the customer's header and every list in one statement, one round trip
-/// where there were two (each a wake-up of the database process, and a network round trip where
-/// the database runs on another host). The header comes first as two rows of the lists' shape
-/// (sections -2 and -1, so they sort first): the session and the customer's sealed texts, then
-/// the dates, counts and key; the key as hex and the nullable times as text, since those columns
-/// hold texts. No session, no rows: every list asks for the customer of the session found.
-const FIRST_PAGE_BY_SESSION: &str = concat!(
-    "WITH s AS (SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
-     FROM sessions WHERE id_hash = $1) \
-     SELECT CAST(-2 AS BIGINT) AS section, s.customer_id AS k1, s.created_at AS k2, s.last_seen_at AS n1, \
-     s.absolute_expires_at AS n2, s.stage AS t1, c.public_id AS t2, c.email AS t3, c.full_name AS t4, c.phone AS t5, \
-     c.date_of_birth AS t6, c.preferred_language AS t7 FROM s JOIN customers c ON c.id = s.customer_id \
-     UNION ALL SELECT -1, c.created_at, ",
-    header_counts!(),
-    ", k.master_id, encode(k.wrapped, 'hex'), CAST(c.email_verified_at AS TEXT), CAST(c.totp_enabled_at AS TEXT), \
-     CAST(s.reauthenticated_at AS TEXT), NULL, NULL \
-     FROM s JOIN customers c ON c.id = s.customer_id JOIN customer_keys k ON k.customer_id = c.id UNION ALL ",
-    addresses_list!("(SELECT customer_id FROM s)"),
-    " UNION ALL ",
-    orders_list!("(SELECT customer_id FROM s)"),
-    " UNION ALL ",
-    tickets_list!("(SELECT customer_id FROM s)"),
-    " UNION ALL ",
-    preferences_list!("(SELECT customer_id FROM s)"),
-    " UNION ALL ",
-    activity_list!("(SELECT customer_id FROM s)", ""),
-    " ORDER BY section, k1, k2, t1, t2"
-);
-/// SQLite: one statement per list. A statement there is a hand-off to the connection's thread,
-/// not a round trip, and the union, sorting every list's rows together, cost more than the
-/// hand-offs it saved (measured: about 190 µs against 125 µs for the five).
+/// The signed-in page with the first page of activity, as nearly every visit asks for it: the
+/// session, the customer's header and every list in one statement, one round trip where there
+/// were two (each a wake-up of the database process, and a network round trip where the database
+/// runs on another host; on SQLite, six hand-offs to the connection's thread became one). The
+/// header comes first as two rows of the lists' shape (sections -2 and -1, so they sort first):
+/// the session and the customer's sealed texts, then the dates, counts and key; the key as hex
+/// (`$hex`, each backend has its own spelling) and the nullable times as text, since those
+/// columns hold texts. No session, no rows: every list asks for the customer of the session
+/// found. `$order` sorts the rows, or leaves them to the reader.
+macro_rules! first_page_by_session {
+    ($hex:literal, $order:literal) => {
+        concat!(
+            "WITH s AS (SELECT customer_id, stage, created_at, last_seen_at, absolute_expires_at, reauthenticated_at \
+             FROM sessions WHERE id_hash = $1) \
+             SELECT CAST(-2 AS BIGINT) AS section, s.customer_id AS k1, s.created_at AS k2, s.last_seen_at AS n1, \
+             s.absolute_expires_at AS n2, s.stage AS t1, c.public_id AS t2, c.email AS t3, c.full_name AS t4, c.phone AS t5, \
+             c.date_of_birth AS t6, c.preferred_language AS t7 FROM s JOIN customers c ON c.id = s.customer_id \
+             UNION ALL SELECT -1, c.created_at, ",
+            header_counts!(),
+            ", k.master_id, ",
+            $hex,
+            ", CAST(c.email_verified_at AS TEXT), CAST(c.totp_enabled_at AS TEXT), \
+             CAST(s.reauthenticated_at AS TEXT), NULL, NULL \
+             FROM s JOIN customers c ON c.id = s.customer_id JOIN customer_keys k ON k.customer_id = c.id UNION ALL ",
+            addresses_list!("(SELECT customer_id FROM s)"),
+            " UNION ALL ",
+            orders_list!("(SELECT customer_id FROM s)"),
+            " UNION ALL ",
+            tickets_list!("(SELECT customer_id FROM s)"),
+            " UNION ALL ",
+            preferences_list!("(SELECT customer_id FROM s)"),
+            " UNION ALL ",
+            activity_list!("(SELECT customer_id FROM s)", ""),
+            $order
+        )
+    };
+}
+/// PostgreSQL's [`first_page_by_session!`], sorted by the database.
+const FIRST_PAGE_BY_SESSION: &str = first_page_by_session!("encode(k.wrapped, 'hex')", " ORDER BY section, k1, k2, t1, t2");
+/// SQLite's [`first_page_by_session!`], unsorted: SQLite sorting the union's rows together cost
+/// more than the hand-offs saved (see [`SQLITE_LISTS`]); the reader sorts them, a few
+/// microseconds for a page's hundred-odd rows.
+const SQLITE_FIRST_PAGE_BY_SESSION: &str = first_page_by_session!("lower(hex(k.wrapped))", "");
+/// SQLite, a later page of activity and the read by id: one statement per list. A statement
+/// there is a hand-off to the connection's thread, not a round trip, and the union sorted by
+/// SQLite, every list's rows together, cost more than the hand-offs it saved (measured: about
+/// 190 µs against 125 µs for the five).
 const SQLITE_LISTS: [&str; 4] = [
     concat!(addresses_list!("$1"), " ORDER BY id"),
     concat!(orders_list!("$1"), " ORDER BY placed_at DESC, id DESC"),

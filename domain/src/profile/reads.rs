@@ -7,7 +7,7 @@ use sqlx::{AnyConnection, FromRow, PgConnection, Row, SqliteConnection};
 
 use super::{
     ACTIVITY_PAGE_SIZE, FIRST_PAGE_BY_SESSION, HEADER_BY_SESSION, HEADER_COLUMNS, HeaderRow, RECORDS_FIRST_PAGE, RECORDS_LATER_PAGE,
-    RecordRow, SQLITE_ACTIVITY, SQLITE_LISTS, activity_events, activity_page_in_range,
+    RecordRow, SQLITE_ACTIVITY, SQLITE_FIRST_PAGE_BY_SESSION, SQLITE_LISTS, activity_events, activity_page_in_range,
 };
 use crate::identity::session::{SessionRow, Upkeep};
 use crate::{Backend, Error, Result};
@@ -99,9 +99,23 @@ impl PageReads for SqliteConnection {
         Ok(sqlite_rows!(self, customer_id, activity_page))
     }
 
+    /// The first page of activity in one statement ([`SQLITE_FIRST_PAGE_BY_SESSION`]), its rows
+    /// sorted here; a later one in two.
     async fn page_by_session(&mut self, backend: Backend, id_hash: &str, activity_page: i64) -> Result<Option<PageRows>> {
-        in_two_reads(self, backend, id_hash, activity_page).await
+        if activity_page > 0 {
+            return in_two_reads(self, backend, id_hash, activity_page).await;
+        }
+        let mut rows: Vec<RecordRow> = sqlx::query_as(SQLITE_FIRST_PAGE_BY_SESSION).bind(id_hash).fetch_all(&mut *self).await?;
+        in_page_order(&mut rows);
+        Ok(first_page(rows)?.map(|(header, session, rows)| (header, session, 0, rows)))
     }
+}
+
+/// The order PostgreSQL's `ORDER BY section, k1, k2, t1, t2` gives, for a statement without
+/// one: the header rows first, then each list in its own order. Texts compare byte by byte,
+/// as SQLite's default collation does.
+fn in_page_order(rows: &mut [RecordRow]) {
+    rows.sort_by(|a, b| (a.0, a.1, a.2, &a.5, &a.6).cmp(&(b.0, b.1, b.2, &b.5, &b.6)));
 }
 
 impl PageReads for PgConnection {
@@ -148,8 +162,8 @@ impl<'r> FromRow<'r, sqlx::postgres::PgRow> for Unchecked {
     }
 }
 
-/// [`FIRST_PAGE_BY_SESSION`]'s rows taken apart: its two header rows (sections -2 and -1, which
-/// sort first) as the header and the session, and the record rows after them. No header rows,
+/// The rows of [`FIRST_PAGE_BY_SESSION`] or [`SQLITE_FIRST_PAGE_BY_SESSION`], in page order,
+/// taken apart: its two header rows (sections -2 and -1, which sort first) as the header and the session, and the record rows after them. No header rows,
 /// no session (and then no record rows either).
 fn first_page(mut rows: Vec<RecordRow>) -> Result<Option<(HeaderRow, SessionRow, Vec<RecordRow>)>> {
     if rows.len() < 2 || rows[0].0 != -2 || rows[1].0 != -1 {
@@ -186,7 +200,7 @@ fn time(t: Option<String>) -> Result<Option<i64>> {
     t.map(|t| t.parse().map_err(|_| Error::Internal("a header time is not a number"))).transpose()
 }
 
-/// PostgreSQL's `encode(…, 'hex')` back to bytes. Hex rather than base64, the project's usual
+/// The key's hex (PostgreSQL's `encode(…, 'hex')`, SQLite's `lower(hex(…))`) back to bytes. Hex rather than base64, the project's usual
 /// text for bytes: PostgreSQL's base64 breaks lines every 76 characters.
 fn unhex(hex: &str) -> Result<Vec<u8>> {
     let digit = |c: u8| match c {
