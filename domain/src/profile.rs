@@ -448,7 +448,7 @@ macro_rules! first_page_by_session {
 const FIRST_PAGE_BY_SESSION: &str = first_page_by_session!("encode(k.wrapped, 'hex')", " ORDER BY section, k1, k2, t1, t2");
 /// SQLite's [`first_page_by_session!`], unsorted: SQLite sorting the union's rows together cost
 /// more than the hand-offs saved (see [`SQLITE_LISTS`]); the reader sorts them, a few
-/// microseconds for a page's hundred-odd rows.
+/// microseconds for a page's few dozen rows.
 const SQLITE_FIRST_PAGE_BY_SESSION: &str = first_page_by_session!("lower(hex(k.wrapped))", "");
 /// SQLite, a later page of activity and the read by id: one statement per list. A statement
 /// there is a hand-off to the connection's thread, not a round trip, and the union sorted by

@@ -163,8 +163,9 @@ impl<'r> FromRow<'r, sqlx::postgres::PgRow> for Unchecked {
 }
 
 /// The rows of [`FIRST_PAGE_BY_SESSION`] or [`SQLITE_FIRST_PAGE_BY_SESSION`], in page order,
-/// taken apart: its two header rows (sections -2 and -1, which sort first) as the header and the session, and the record rows after them. No header rows,
-/// no session (and then no record rows either).
+/// taken apart: the two header rows (sections -2 and -1, which sort first) as the header and
+/// the session, and the record rows after them. No header rows, no session (and then no record
+/// rows either).
 fn first_page(mut rows: Vec<RecordRow>) -> Result<Option<(HeaderRow, SessionRow, Vec<RecordRow>)>> {
     if rows.len() < 2 || rows[0].0 != -2 || rows[1].0 != -1 {
         return Ok(None);
@@ -217,7 +218,42 @@ fn unhex(hex: &str) -> Result<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
-    use super::unhex;
+    use super::{RecordRow, in_page_order, unhex};
+
+    fn row(section: i64, k1: i64, k2: i64, t1: &str, t2: &str) -> RecordRow {
+        (section, k1, k2, 0, 0, Some(t1.into()), Some(t2.into()), None, None, None, None, None)
+    }
+
+    #[test]
+    fn rows_come_in_page_order_whatever_order_they_were_read_in() {
+        let mut rows = vec![
+            row(4, -20, -7, "sign_in", ""),
+            row(3, 0, 0, "offers", "sms"),
+            row(-1, 5, 0, "", ""),
+            row(3, 0, 0, "offers", "email"),
+            row(1, -30, -2, "NW-2", "delivered"),
+            row(4, -20, -9, "sign_in", ""),
+            row(-2, 1, 0, "full", ""),
+            row(1, -30, -1, "NW-1", "shipped"),
+            row(0, 8, 0, "Home", ""),
+        ];
+        in_page_order(&mut rows);
+        let order: Vec<_> = rows.iter().map(|r| (r.0, r.1, r.2, r.6.clone().unwrap_or_default())).collect();
+        assert_eq!(
+            order,
+            vec![
+                (-2, 1, 0, String::new()),
+                (-1, 5, 0, String::new()),
+                (0, 8, 0, String::new()),
+                (1, -30, -2, "delivered".into()),
+                (1, -30, -1, "shipped".into()),
+                (3, 0, 0, "email".into()),
+                (3, 0, 0, "sms".into()),
+                (4, -20, -9, String::new()),
+                (4, -20, -7, String::new()),
+            ]
+        );
+    }
 
     #[test]
     fn hex_comes_back_as_the_bytes_it_was() {
