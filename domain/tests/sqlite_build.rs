@@ -9,7 +9,7 @@ use domain::testing::TestDb;
 async fn sqlite_is_built_without_process_wide_locks_per_page() {
     let db = TestDb::new(Backend::Sqlite).await.unwrap();
     let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options").fetch_all(db.portal.store.pool()).await.unwrap();
-    assert!(options.iter().any(|o| o == "THREADSAFE=1"), "connections still on threads of their own: {options:?}");
+    assert!(options.iter().any(|o| o == "THREADSAFE=1"), "built for connections on several threads: {options:?}");
     // One page cache per connection instead of one shared behind a lock.
     assert!(!options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"), "{options:?}");
     // No lock taken on every allocation to keep statistics nobody reads.
